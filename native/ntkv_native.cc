@@ -1,0 +1,377 @@
+// Thin Node-API binding over OpenBLAS (CBLAS) and LAPACKE, on column-major
+// Float64Array buffers. Every entry point checks that the (offset, leading dimension,
+// extent) it is given stays inside the buffer, so a wrong shape from JavaScript is an
+// exception, never a write past the end of an array. Matrices are not copied: BLAS
+// works on the JavaScript memory directly.
+#include <napi.h>
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <vector>
+
+extern "C" {
+// Declared in OpenBLAS's cblas.h on most builds; repeated here so that a cblas.h
+// from another vendor still compiles (the link fails instead, clearly).
+void openblas_set_num_threads(int);
+int openblas_get_num_threads(void);
+char *openblas_get_config(void);
+char *openblas_get_corename(void);
+}
+
+namespace {
+
+struct Buf {
+  double *p;
+  size_t len;
+};
+
+bool fail(Napi::Env env, const std::string &msg) {
+  Napi::RangeError::New(env, msg).ThrowAsJavaScriptException();
+  return false;
+}
+
+bool getBuf(const Napi::CallbackInfo &info, size_t i, const char *op, const char *name, Buf *out) {
+  if (!info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    return fail(info.Env(), std::string(op) + ": argument '" + name + "' must be a Float64Array");
+  }
+  auto a = info[i].As<Napi::Float64Array>();
+  out->p = a.Data();
+  out->len = a.ElementLength();
+  return true;
+}
+
+bool getInt(const Napi::CallbackInfo &info, size_t i, const char *op, const char *name, long long *out) {
+  if (!info[i].IsNumber()) return fail(info.Env(), std::string(op) + ": argument '" + name + "' must be a number");
+  double v = info[i].As<Napi::Number>().DoubleValue();
+  if (!(v == std::floor(v)) || v < 0 || v > 2147483647.0) {
+    return fail(info.Env(), std::string(op) + ": argument '" + name + "' must be a non-negative 32-bit integer, got " +
+                                std::to_string(v));
+  }
+  *out = static_cast<long long>(v);
+  return true;
+}
+
+bool getNum(const Napi::CallbackInfo &info, size_t i, const char *op, const char *name, double *out) {
+  if (!info[i].IsNumber()) return fail(info.Env(), std::string(op) + ": argument '" + name + "' must be a number");
+  *out = info[i].As<Napi::Number>().DoubleValue();
+  return true;
+}
+
+// A rows×cols column-major block starting at off with leading dimension ld must fit.
+bool fits(Napi::Env env, const char *op, const char *name, const Buf &b, long long off, long long ld, long long rows,
+          long long cols) {
+  if (rows == 0 || cols == 0) return true;
+  if (ld < std::max<long long>(1, rows)) {
+    return fail(env, std::string(op) + ": leading dimension of '" + name + "' (" + std::to_string(ld) +
+                         ") is smaller than its row count (" + std::to_string(rows) + ")");
+  }
+  long long need = off + ld * (cols - 1) + rows;
+  if (need > static_cast<long long>(b.len)) {
+    return fail(env, std::string(op) + ": '" + name + "' of " + std::to_string(rows) + "x" + std::to_string(cols) +
+                         " (offset " + std::to_string(off) + ", ld " + std::to_string(ld) + ") needs " +
+                         std::to_string(need) + " elements, buffer has " + std::to_string(b.len));
+  }
+  return true;
+}
+
+void throwInfo(Napi::Env env, const char *op, int info) {
+  Napi::Error e = Napi::Error::New(env, std::string(op) + " failed: LAPACK info = " + std::to_string(info));
+  e.Set("lapackInfo", Napi::Number::New(env, info));
+  e.ThrowAsJavaScriptException();
+}
+
+#define ARG_BUF(i, name, var) \
+  Buf var;                    \
+  if (!getBuf(info, i, OP, name, &var)) return env.Undefined();
+#define ARG_INT(i, name, var) \
+  long long var;              \
+  if (!getInt(info, i, OP, name, &var)) return env.Undefined();
+#define ARG_NUM(i, name, var) \
+  double var;                 \
+  if (!getNum(info, i, OP, name, &var)) return env.Undefined();
+#define NEED_ARGS(k)                                                                                      \
+  if (info.Length() < (k)) {                                                                              \
+    fail(env, std::string(OP) + ": expected " + std::to_string(k) + " arguments, got " +                  \
+                  std::to_string(info.Length()));                                                         \
+    return env.Undefined();                                                                               \
+  }
+#define FITS(name, b, off, ld, r, c) \
+  if (!fits(env, OP, name, b, off, ld, r, c)) return env.Undefined();
+
+// gemm(transA, transB, m, n, k, alpha, A, offA, lda, B, offB, ldb, beta, C, offC, ldc)
+// C[m×n] = alpha·op(A)·op(B) + beta·C
+Napi::Value Gemm(const Napi::CallbackInfo &info) {
+  static const char *OP = "gemm";
+  Napi::Env env = info.Env();
+  NEED_ARGS(16);
+  bool ta = info[0].ToBoolean(), tb = info[1].ToBoolean();
+  ARG_INT(2, "m", m) ARG_INT(3, "n", n) ARG_INT(4, "k", k) ARG_NUM(5, "alpha", alpha)
+  ARG_BUF(6, "A", A) ARG_INT(7, "offA", offA) ARG_INT(8, "lda", lda)
+  ARG_BUF(9, "B", B) ARG_INT(10, "offB", offB) ARG_INT(11, "ldb", ldb)
+  ARG_NUM(12, "beta", beta)
+  ARG_BUF(13, "C", C) ARG_INT(14, "offC", offC) ARG_INT(15, "ldc", ldc)
+  FITS("A", A, offA, lda, ta ? k : m, ta ? m : k)
+  FITS("B", B, offB, ldb, tb ? n : k, tb ? k : n)
+  FITS("C", C, offC, ldc, m, n)
+  if (m == 0 || n == 0) return env.Undefined();
+  cblas_dgemm(CblasColMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k,
+              alpha, A.p + offA, (int)std::max(1LL, lda), B.p + offB, (int)std::max(1LL, ldb), beta, C.p + offC,
+              (int)ldc);
+  return env.Undefined();
+}
+
+// Copy the lower triangle of an n×n column-major block into its upper triangle.
+void symmetrizeFromLower(double *C, long long n, long long ldc) {
+  for (long long j = 0; j < n; ++j)
+    for (long long i = j + 1; i < n; ++i) C[i * ldc + j] = C[j * ldc + i];
+}
+
+// syrk(trans, n, k, alpha, A, offA, lda, beta, C, offC, ldc)
+// C[n×n] = alpha·A·Aᵀ + beta·C (trans=false, A n×k) or alpha·Aᵀ·A + beta·C (trans=true,
+// A k×n). Both triangles of C are written.
+Napi::Value Syrk(const Napi::CallbackInfo &info) {
+  static const char *OP = "syrk";
+  Napi::Env env = info.Env();
+  NEED_ARGS(11);
+  bool tr = info[0].ToBoolean();
+  ARG_INT(1, "n", n) ARG_INT(2, "k", k) ARG_NUM(3, "alpha", alpha)
+  ARG_BUF(4, "A", A) ARG_INT(5, "offA", offA) ARG_INT(6, "lda", lda)
+  ARG_NUM(7, "beta", beta)
+  ARG_BUF(8, "C", C) ARG_INT(9, "offC", offC) ARG_INT(10, "ldc", ldc)
+  FITS("A", A, offA, lda, tr ? k : n, tr ? n : k)
+  FITS("C", C, offC, ldc, n, n)
+  if (n == 0) return env.Undefined();
+  cblas_dsyrk(CblasColMajor, CblasLower, tr ? CblasTrans : CblasNoTrans, (int)n, (int)k, alpha, A.p + offA,
+              (int)std::max(1LL, lda), beta, C.p + offC, (int)ldc);
+  symmetrizeFromLower(C.p + offC, n, ldc);
+  return env.Undefined();
+}
+
+// gemv(trans, m, n, alpha, A, offA, lda, x, offx, incx, beta, y, offy, incy); A is m×n.
+Napi::Value Gemv(const Napi::CallbackInfo &info) {
+  static const char *OP = "gemv";
+  Napi::Env env = info.Env();
+  NEED_ARGS(14);
+  bool tr = info[0].ToBoolean();
+  ARG_INT(1, "m", m) ARG_INT(2, "n", n) ARG_NUM(3, "alpha", alpha)
+  ARG_BUF(4, "A", A) ARG_INT(5, "offA", offA) ARG_INT(6, "lda", lda)
+  ARG_BUF(7, "x", x) ARG_INT(8, "offx", offx) ARG_INT(9, "incx", incx)
+  ARG_NUM(10, "beta", beta)
+  ARG_BUF(11, "y", y) ARG_INT(12, "offy", offy) ARG_INT(13, "incy", incy)
+  FITS("A", A, offA, lda, m, n)
+  long long lx = tr ? m : n, ly = tr ? n : m;
+  if (incx < 1 || incy < 1) {
+    fail(env, "gemv: increments must be positive");
+    return env.Undefined();
+  }
+  if (lx > 0 && offx + (lx - 1) * incx + 1 > (long long)x.len) {
+    fail(env, "gemv: vector 'x' too short for length " + std::to_string(lx));
+    return env.Undefined();
+  }
+  if (ly > 0 && offy + (ly - 1) * incy + 1 > (long long)y.len) {
+    fail(env, "gemv: vector 'y' too short for length " + std::to_string(ly));
+    return env.Undefined();
+  }
+  if (m == 0 || n == 0) {
+    for (long long i = 0; i < ly; ++i) y.p[offy + i * incy] *= beta;
+    return env.Undefined();
+  }
+  cblas_dgemv(CblasColMajor, tr ? CblasTrans : CblasNoTrans, (int)m, (int)n, alpha, A.p + offA, (int)lda, x.p + offx,
+              (int)incx, beta, y.p + offy, (int)incy);
+  return env.Undefined();
+}
+
+// syevd(n, A, lda, w, wantVectors): eigenvalues ascending into w; A overwritten by the
+// orthonormal eigenvectors (columns) when wantVectors, destroyed otherwise.
+Napi::Value Syevd(const Napi::CallbackInfo &info) {
+  static const char *OP = "syevd";
+  Napi::Env env = info.Env();
+  NEED_ARGS(5);
+  ARG_INT(0, "n", n) ARG_BUF(1, "A", A) ARG_INT(2, "lda", lda) ARG_BUF(3, "w", w)
+  bool vec = info[4].ToBoolean();
+  FITS("A", A, 0, lda, n, n)
+  if ((long long)w.len < n) {
+    fail(env, "syevd: eigenvalue buffer 'w' shorter than n");
+    return env.Undefined();
+  }
+  if (n == 0) return env.Undefined();
+  int r = LAPACKE_dsyevd(LAPACK_COL_MAJOR, vec ? 'V' : 'N', 'L', (int)n, A.p, (int)lda, w.p);
+  if (r != 0) throwInfo(env, "syevd", r);
+  return env.Undefined();
+}
+
+// syevr(n, A, lda, il, iu, w, Z, ldz, wantVectors) -> number found. Eigenvalues with
+// 1-based ascending indices il..iu; A is destroyed. Z (n × (iu-il+1)) gets the vectors.
+Napi::Value Syevr(const Napi::CallbackInfo &info) {
+  static const char *OP = "syevr";
+  Napi::Env env = info.Env();
+  NEED_ARGS(9);
+  ARG_INT(0, "n", n) ARG_BUF(1, "A", A) ARG_INT(2, "lda", lda) ARG_INT(3, "il", il) ARG_INT(4, "iu", iu)
+  ARG_BUF(5, "w", w) ARG_BUF(6, "Z", Z) ARG_INT(7, "ldz", ldz)
+  bool vec = info[8].ToBoolean();
+  FITS("A", A, 0, lda, n, n)
+  if (n == 0) return Napi::Number::New(env, 0);
+  if (il < 1 || iu < il || iu > n) {
+    fail(env, "syevr: index range [" + std::to_string(il) + ", " + std::to_string(iu) + "] outside [1, " +
+                  std::to_string(n) + "]");
+    return env.Undefined();
+  }
+  long long cnt = iu - il + 1;
+  if ((long long)w.len < n) {
+    fail(env, "syevr: eigenvalue buffer 'w' must hold n values (LAPACK uses it as workspace)");
+    return env.Undefined();
+  }
+  if (vec) FITS("Z", Z, 0, ldz, n, cnt)
+  std::vector<lapack_int> isuppz(2 * cnt);
+  lapack_int found = 0;
+  double dummy = 0;
+  int r = LAPACKE_dsyevr(LAPACK_COL_MAJOR, vec ? 'V' : 'N', 'I', 'L', (int)n, A.p, (int)lda, 0.0, 0.0, (int)il,
+                         (int)iu, 0.0, &found, w.p, vec ? Z.p : &dummy, vec ? (int)ldz : 1, isuppz.data());
+  if (r != 0) {
+    throwInfo(env, "syevr", r);
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, found);
+}
+
+// gesdd(m, n, A, lda, s, U, ldu, VT, ldvt, wantVectors): thin SVD, A destroyed.
+// U is m×min(m,n), VT is min(m,n)×n. Singular values descending.
+Napi::Value Gesdd(const Napi::CallbackInfo &info) {
+  static const char *OP = "gesdd";
+  Napi::Env env = info.Env();
+  NEED_ARGS(10);
+  ARG_INT(0, "m", m) ARG_INT(1, "n", n) ARG_BUF(2, "A", A) ARG_INT(3, "lda", lda) ARG_BUF(4, "s", s)
+  ARG_BUF(5, "U", U) ARG_INT(6, "ldu", ldu) ARG_BUF(7, "VT", VT) ARG_INT(8, "ldvt", ldvt)
+  bool vec = info[9].ToBoolean();
+  long long mn = std::min(m, n);
+  FITS("A", A, 0, lda, m, n)
+  if ((long long)s.len < mn) {
+    fail(env, "gesdd: singular value buffer 's' shorter than min(m, n)");
+    return env.Undefined();
+  }
+  if (mn == 0) return env.Undefined();
+  if (vec) {
+    FITS("U", U, 0, ldu, m, mn)
+    FITS("VT", VT, 0, ldvt, mn, n)
+  }
+  double du = 0, dv = 0;
+  int r = LAPACKE_dgesdd(LAPACK_COL_MAJOR, vec ? 'S' : 'N', (int)m, (int)n, A.p, (int)lda, s.p, vec ? U.p : &du,
+                         vec ? (int)ldu : 1, vec ? VT.p : &dv, vec ? (int)ldvt : 1);
+  if (r != 0) throwInfo(env, "gesdd", r);
+  return env.Undefined();
+}
+
+// posv(n, nrhs, A, lda, B, ldb): solves A X = B for SPD A; A overwritten by its
+// Cholesky factor (lower), B by X. info > 0 means A is not positive definite.
+Napi::Value Posv(const Napi::CallbackInfo &info) {
+  static const char *OP = "posv";
+  Napi::Env env = info.Env();
+  NEED_ARGS(6);
+  ARG_INT(0, "n", n) ARG_INT(1, "nrhs", nrhs) ARG_BUF(2, "A", A) ARG_INT(3, "lda", lda) ARG_BUF(4, "B", B)
+  ARG_INT(5, "ldb", ldb)
+  FITS("A", A, 0, lda, n, n)
+  FITS("B", B, 0, ldb, n, nrhs)
+  if (n == 0 || nrhs == 0) return env.Undefined();
+  int r = LAPACKE_dposv(LAPACK_COL_MAJOR, 'L', (int)n, (int)nrhs, A.p, (int)lda, B.p, (int)ldb);
+  if (r != 0) throwInfo(env, "posv", r);
+  return env.Undefined();
+}
+
+// gesv(n, nrhs, A, lda, B, ldb): LU with partial pivoting; info > 0: singular.
+Napi::Value Gesv(const Napi::CallbackInfo &info) {
+  static const char *OP = "gesv";
+  Napi::Env env = info.Env();
+  NEED_ARGS(6);
+  ARG_INT(0, "n", n) ARG_INT(1, "nrhs", nrhs) ARG_BUF(2, "A", A) ARG_INT(3, "lda", lda) ARG_BUF(4, "B", B)
+  ARG_INT(5, "ldb", ldb)
+  FITS("A", A, 0, lda, n, n)
+  FITS("B", B, 0, ldb, n, nrhs)
+  if (n == 0 || nrhs == 0) return env.Undefined();
+  std::vector<lapack_int> ipiv(n);
+  int r = LAPACKE_dgesv(LAPACK_COL_MAJOR, (int)n, (int)nrhs, A.p, (int)lda, ipiv.data(), B.p, (int)ldb);
+  if (r != 0) throwInfo(env, "gesv", r);
+  return env.Undefined();
+}
+
+// potrf(n, A, lda): lower Cholesky factor in place; the strict upper triangle is zeroed.
+Napi::Value Potrf(const Napi::CallbackInfo &info) {
+  static const char *OP = "potrf";
+  Napi::Env env = info.Env();
+  NEED_ARGS(3);
+  ARG_INT(0, "n", n) ARG_BUF(1, "A", A) ARG_INT(2, "lda", lda)
+  FITS("A", A, 0, lda, n, n)
+  if (n == 0) return env.Undefined();
+  int r = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', (int)n, A.p, (int)lda);
+  if (r != 0) {
+    throwInfo(env, "potrf", r);
+    return env.Undefined();
+  }
+  for (long long j = 1; j < n; ++j)
+    for (long long i = 0; i < j; ++i) A.p[j * lda + i] = 0.0;
+  return env.Undefined();
+}
+
+// potrs(n, nrhs, L, lda, B, ldb): solve with a Cholesky factor from potrf.
+Napi::Value Potrs(const Napi::CallbackInfo &info) {
+  static const char *OP = "potrs";
+  Napi::Env env = info.Env();
+  NEED_ARGS(6);
+  ARG_INT(0, "n", n) ARG_INT(1, "nrhs", nrhs) ARG_BUF(2, "L", L) ARG_INT(3, "lda", lda) ARG_BUF(4, "B", B)
+  ARG_INT(5, "ldb", ldb)
+  FITS("L", L, 0, lda, n, n)
+  FITS("B", B, 0, ldb, n, nrhs)
+  if (n == 0 || nrhs == 0) return env.Undefined();
+  int r = LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'L', (int)n, (int)nrhs, L.p, (int)lda, B.p, (int)ldb);
+  if (r != 0) throwInfo(env, "potrs", r);
+  return env.Undefined();
+}
+
+Napi::Value SetThreads(const Napi::CallbackInfo &info) {
+  static const char *OP = "setThreads";
+  Napi::Env env = info.Env();
+  NEED_ARGS(1);
+  ARG_INT(0, "threads", t)
+  openblas_set_num_threads((int)std::max(1LL, t));
+  return env.Undefined();
+}
+
+Napi::Value GetThreads(const Napi::CallbackInfo &info) {
+  return Napi::Number::New(info.Env(), openblas_get_num_threads());
+}
+
+Napi::Value Info(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  const char *cfg = openblas_get_config();
+  const char *core = openblas_get_corename();
+  o.Set("config", Napi::String::New(env, cfg ? cfg : "unknown"));
+  o.Set("corename", Napi::String::New(env, core ? core : "unknown"));
+  o.Set("threads", Napi::Number::New(env, openblas_get_num_threads()));
+  return o;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("gemm", Napi::Function::New(env, Gemm));
+  exports.Set("syrk", Napi::Function::New(env, Syrk));
+  exports.Set("gemv", Napi::Function::New(env, Gemv));
+  exports.Set("syevd", Napi::Function::New(env, Syevd));
+  exports.Set("syevr", Napi::Function::New(env, Syevr));
+  exports.Set("gesdd", Napi::Function::New(env, Gesdd));
+  exports.Set("posv", Napi::Function::New(env, Posv));
+  exports.Set("gesv", Napi::Function::New(env, Gesv));
+  exports.Set("potrf", Napi::Function::New(env, Potrf));
+  exports.Set("potrs", Napi::Function::New(env, Potrs));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("getThreads", Napi::Function::New(env, GetThreads));
+  exports.Set("info", Napi::Function::New(env, Info));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(ntkv_native, Init)

@@ -1,0 +1,30 @@
+export {
+  type Activation,
+  type DerivativeKind,
+  DEFAULT_LEAKY_SLOPE,
+  affineActivation,
+  erfActivation,
+  tanhActivation,
+  reluActivation,
+  leakyRelu,
+  leakyReluActivation,
+  softplusActivation,
+  sigmoidActivation,
+  identityActivation,
+} from './activation';
+export {
+  activation,
+  normalized,
+  ACTIVATION_NAMES,
+  type ActivationOptions,
+  type NormalizedActivation,
+} from './registry';
+export {
+  gaussianConstants,
+  gaussianMoments,
+  gaussianMomentsByQuadrature,
+  quadratureFor,
+  type GaussianConstants,
+  type GaussianMoments,
+} from './constants';
+export { applyToMat, applyWithDerivativeToMat, vectorFn } from './bulk';

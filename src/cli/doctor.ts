@@ -1,0 +1,70 @@
+/**
+ * `ntk-verify doctor`: which backend computes, which BLAS, how many threads, and how
+ * fast a 2000×2000 dgemm runs here (about one second of work).
+ */
+import { backend, loadNativeBackend, nativeLoadProblem, NATIVE_ADDON_PATH } from '../linalg/backend';
+import { zeros } from '../linalg/mat';
+
+export interface DoctorReport {
+  backend: 'native' | 'js';
+  blas: string;
+  corename: string;
+  threads: number;
+  gemmGflops: number;
+  gemmSize: number;
+  node: string;
+  nativeAddon: { path: string; loaded: boolean; problem?: string };
+}
+
+/** Rate of C = A·B at size n, from as many products as fit in ~`seconds`. */
+export function gemmProbe(n: number, seconds: number): number {
+  const b = backend();
+  const A = zeros(n, n), B = zeros(n, n), C = zeros(n, n);
+  // Deterministic, non-trivial entries; the values do not affect BLAS speed.
+  for (let i = 0; i < A.data.length; i++) {
+    A.data[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+    B.data[i] = ((i * 104729) % 997) / 997 - 0.5;
+  }
+  const run = () => b.gemm(false, false, n, n, n, 1, A.data, 0, n, B.data, 0, n, 0, C.data, 0, n);
+  run(); // warm-up: thread pool start, page faults
+  let reps = 0;
+  const t0 = performance.now();
+  let el = 0;
+  do {
+    run();
+    reps++;
+    el = (performance.now() - t0) / 1000;
+  } while (el < seconds);
+  return (2 * n * n * n * reps) / el / 1e9;
+}
+
+export function doctor(opts: { probeSize?: number; seconds?: number } = {}): DoctorReport {
+  const b = backend();
+  const native = loadNativeBackend();
+  const n = opts.probeSize ?? (b.name === 'native' ? 2000 : 400);
+  const d = b.describe();
+  const problem = nativeLoadProblem();
+  return {
+    backend: b.name,
+    blas: d.blas,
+    corename: d.corename,
+    threads: b.getThreads(),
+    gemmGflops: gemmProbe(n, opts.seconds ?? 1),
+    gemmSize: n,
+    node: process.version,
+    nativeAddon: { path: NATIVE_ADDON_PATH, loaded: native !== null, ...(problem ? { problem } : {}) },
+  };
+}
+
+export function formatDoctor(r: DoctorReport): string {
+  const lines = [
+    `backend      ${r.backend}${r.backend === 'js' ? '  (slow fallback: run npm run setup to build the OpenBLAS addon)' : ''}`,
+    `BLAS         ${r.blas}`,
+    `CPU kernel   ${r.corename}`,
+    `threads      ${r.threads}`,
+    `dgemm        ${r.gemmGflops.toFixed(1)} GFLOP/s at n = ${r.gemmSize}`,
+    `node         ${r.node}`,
+    `addon        ${r.nativeAddon.loaded ? 'loaded' : `not loaded: ${r.nativeAddon.problem}`} (${r.nativeAddon.path})`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,25 @@
+export {
+  DEFAULT_HERMITE_N,
+  gaussHermite,
+  gaussLegendre,
+  piecewiseGaussRule,
+  compositeGaussRule,
+  type QuadratureRule,
+  type PiecewiseRuleOptions,
+} from './rules';
+export {
+  expectation,
+  ruleFor,
+  hermiteHe,
+  hermiteCoefficient,
+  hermiteCoefficients,
+  cholesky2,
+  expectation2d,
+  expectation2dBatch,
+  type ScalarFn,
+  type VectorFn,
+  type ExpectationOptions,
+  type Cov2,
+  type Expectation2dOptions,
+  type Expectation2dBatchOptions,
+} from './expectation';

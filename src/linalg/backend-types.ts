@@ -1,0 +1,60 @@
+/**
+ * The contract every linear-algebra backend fulfils. All matrices are column-major
+ * Float64Array buffers addressed by (offset, leading dimension), exactly as BLAS and
+ * LAPACK take them, so the native addon can work on JavaScript memory without copies.
+ * Decompositions overwrite their input (as LAPACK does); the Mat-level wrappers in
+ * ops.ts copy first so that user-facing functions never destroy an argument.
+ */
+export interface LinalgBackend {
+  readonly name: 'native' | 'js';
+  /** C[m×n] = alpha·op(A)·op(B) + beta·C; op(A) is m×k, op(B) is k×n. */
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    A: Float64Array, offA: number, lda: number,
+    B: Float64Array, offB: number, ldb: number, beta: number,
+    C: Float64Array, offC: number, ldc: number,
+  ): void;
+  /**
+   * C[n×n] = alpha·A·Aᵀ + beta·C (trans = false, A is n×k) or alpha·Aᵀ·A + beta·C
+   * (trans = true, A is k×n). Both triangles of C are written.
+   */
+  syrk(
+    trans: boolean, n: number, k: number, alpha: number,
+    A: Float64Array, offA: number, lda: number, beta: number,
+    C: Float64Array, offC: number, ldc: number,
+  ): void;
+  /** y = alpha·op(A)·x + beta·y, A is m×n. */
+  gemv(
+    trans: boolean, m: number, n: number, alpha: number,
+    A: Float64Array, offA: number, lda: number,
+    x: Float64Array, offx: number, incx: number, beta: number,
+    y: Float64Array, offy: number, incy: number,
+  ): void;
+  /** Symmetric eigendecomposition (lower triangle read). Eigenvalues ascending into w;
+   * with wantVectors, A is overwritten by orthonormal eigenvectors (columns). */
+  syevd(n: number, A: Float64Array, lda: number, w: Float64Array, wantVectors: boolean): void;
+  /** Eigenvalues with 1-based ascending indices il..iu (w must hold n values); vectors into
+   * Z (n × (iu−il+1), leading dimension ldz) when wantVectors. A is destroyed. Returns the count. */
+  syevr(
+    n: number, A: Float64Array, lda: number, il: number, iu: number,
+    w: Float64Array, Z: Float64Array, ldz: number, wantVectors: boolean,
+  ): number;
+  /** Thin SVD A = U·diag(s)·VT; s descending; U m×min(m,n), VT min(m,n)×n. A destroyed. */
+  gesdd(
+    m: number, n: number, A: Float64Array, lda: number, s: Float64Array,
+    U: Float64Array, ldu: number, VT: Float64Array, ldvt: number, wantVectors: boolean,
+  ): void;
+  /** Solve A·X = B for symmetric positive definite A; A becomes its Cholesky factor, B becomes X.
+   * Throws an error with `lapackInfo > 0` when A is not positive definite. */
+  posv(n: number, nrhs: number, A: Float64Array, lda: number, B: Float64Array, ldb: number): void;
+  /** Solve A·X = B by LU with partial pivoting; A destroyed, B becomes X. Throws on singular A. */
+  gesv(n: number, nrhs: number, A: Float64Array, lda: number, B: Float64Array, ldb: number): void;
+  /** Lower Cholesky factor in place; strict upper triangle zeroed. Throws when not SPD. */
+  potrf(n: number, A: Float64Array, lda: number): void;
+  /** Solve with a lower Cholesky factor from potrf; B becomes X. */
+  potrs(n: number, nrhs: number, L: Float64Array, lda: number, B: Float64Array, ldb: number): void;
+  setThreads(threads: number): void;
+  getThreads(): number;
+  /** What computes: BLAS library and version string, CPU kernel name. */
+  describe(): { blas: string; corename: string };
+}

@@ -1,0 +1,118 @@
+/**
+ * Backend choice. At first use we load the native OpenBLAS/LAPACKE addon; if it cannot
+ * be loaded we fall back to the pure-TypeScript backend with a one-line warning.
+ * NTKV_BACKEND=js|native forces one (native forced but missing is an error).
+ * NTKV_BLAS_THREADS sets the BLAS thread count at load.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LinalgBackend } from './backend-types';
+import { jsBackend } from './backend-js';
+
+export type { LinalgBackend } from './backend-types';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const NATIVE_ADDON_PATH = path.resolve(here, '../../native/build/Release/ntkv_native.node');
+
+interface NativeAddon {
+  gemm: LinalgBackend['gemm'];
+  syrk: LinalgBackend['syrk'];
+  gemv: LinalgBackend['gemv'];
+  syevd: LinalgBackend['syevd'];
+  syevr: LinalgBackend['syevr'];
+  gesdd: LinalgBackend['gesdd'];
+  posv: LinalgBackend['posv'];
+  gesv: LinalgBackend['gesv'];
+  potrf: LinalgBackend['potrf'];
+  potrs: LinalgBackend['potrs'];
+  setThreads(t: number): void;
+  getThreads(): number;
+  info(): { config: string; corename: string; threads: number };
+}
+
+let nativeCache: LinalgBackend | null | undefined;
+let nativeLoadError: string | undefined;
+
+/** The native backend, or null (with the reason in nativeLoadProblem()) if it cannot load. */
+export function loadNativeBackend(): LinalgBackend | null {
+  if (nativeCache !== undefined) return nativeCache;
+  try {
+    const require = createRequire(import.meta.url);
+    const a = require(NATIVE_ADDON_PATH) as NativeAddon;
+    nativeCache = {
+      name: 'native',
+      gemm: a.gemm,
+      syrk: a.syrk,
+      gemv: a.gemv,
+      syevd: a.syevd,
+      syevr: a.syevr,
+      gesdd: a.gesdd,
+      posv: a.posv,
+      gesv: a.gesv,
+      potrf: a.potrf,
+      potrs: a.potrs,
+      setThreads: (t) => a.setThreads(t),
+      getThreads: () => a.getThreads(),
+      describe: () => {
+        const i = a.info();
+        return { blas: i.config, corename: i.corename };
+      },
+    };
+  } catch (e) {
+    nativeLoadError = (e as Error).message.split('\n')[0];
+    nativeCache = null;
+  }
+  return nativeCache;
+}
+
+export function nativeLoadProblem(): string | undefined {
+  return nativeLoadError;
+}
+
+let current: LinalgBackend | undefined;
+
+function initialBackend(): LinalgBackend {
+  const forced = process.env.NTKV_BACKEND;
+  let b: LinalgBackend;
+  if (forced === 'js') {
+    b = jsBackend;
+  } else if (forced === 'native') {
+    const n = loadNativeBackend();
+    if (!n) {
+      throw new Error(
+        `NTKV_BACKEND=native but the native addon could not be loaded from ${NATIVE_ADDON_PATH}: ` +
+          `${nativeLoadError}. Run 'npm run setup' (installs libopenblas-dev, liblapacke-dev) or 'npm run build:native'.`,
+      );
+    }
+    b = n;
+  } else if (forced !== undefined && forced !== '') {
+    throw new Error(`NTKV_BACKEND must be 'js' or 'native', got '${forced}'`);
+  } else {
+    const n = loadNativeBackend();
+    if (!n) {
+      process.emitWarning(
+        `ntk-verify: native OpenBLAS addon unavailable (${nativeLoadError}); using the slow pure-TypeScript backend`,
+      );
+    }
+    b = n ?? jsBackend;
+  }
+  const t = process.env.NTKV_BLAS_THREADS;
+  if (t) b.setThreads(Math.max(1, Number.parseInt(t, 10) || 1));
+  return b;
+}
+
+/** The backend every Mat operation uses. */
+export function backend(): LinalgBackend {
+  return (current ??= initialBackend());
+}
+
+/** Switch backends (tests compare them; the CLI honours --backend). */
+export function useBackend(name: 'js' | 'native'): LinalgBackend {
+  if (name === 'js') return (current = jsBackend);
+  const n = loadNativeBackend();
+  if (!n) throw new Error(`native backend unavailable: ${nativeLoadError}`);
+  return (current = n);
+}
+
+export { jsBackend };

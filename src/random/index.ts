@@ -1,0 +1,1 @@
+export { rngFor, streamKey, fnv1a64, mix64, stateForKey, type Rng, type KeyPart } from './rng';

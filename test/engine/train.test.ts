@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { activation } from '../../src/activations';
+import { eigvalsh, fromColumnMajor, gram, matvec, solveSpd, zeros } from '../../src/linalg';
+import { cloneNet, forward, gaussianInit, mseLoss, predict, type TwoLayerNet } from '../../src/model/network';
+import { rngFor } from '../../src/random';
+import { DivergenceError, train } from '../../src/train/train';
+
+function problem(h: number, d: number, n: number, seed = 1, act = 'tanh') {
+  const rng = rngFor(seed, 'train-test', h, d, n);
+  const net = gaussianInit(rng.split('init'), h, d, activation(act));
+  const X = rng.split('X').randn(d, n);
+  const y = rng.split('y').fillNormal(new Float64Array(n));
+  return { rng, net, X, y };
+}
+
+describe('training', () => {
+  it('GD on the second layer alone (convex least squares) reaches the normal-equation solution (rel. 1e-8)', () => {
+    const { net, X, y } = problem(8, 5, 40);
+    const A = forward(net, X).A; // σ(Z), h×n; f = Aᵀv/√h
+    const h = 8, n = 40;
+    // Minimiser of (1/2n)‖Aᵀv/√h − y‖²: (A Aᵀ/h) v = A y/√h.
+    const M = gram(A, { alpha: 1 / h });
+    const rhs = matvec(A, y, { alpha: 1 / Math.sqrt(h) });
+    const vStar = solveSpd(M, fromColumnMajor(h, 1, rhs)).data;
+    // Rate 1/λ_max of the Hessian A Aᵀ/(h n): monotone, fast convergence.
+    const eig = eigvalsh(M);
+    const lr = n / eig[h - 1];
+    const res = train(net, X, y, { optimizer: 'gd', lr, layers: 'second', maxSteps: 20000 });
+    let err = 0, nrm = 0;
+    for (let i = 0; i < h; i++) { err += (net.v[i] - vStar[i]) ** 2; nrm += vStar[i] ** 2; }
+    expect(Math.sqrt(err / nrm)).toBeLessThan(1e-8);
+    expect(res.stoppedBy).toBe('maxSteps');
+    expect(res.converged).toBe(false);
+    // the loss history is non-increasing for a convex problem at a stable rate
+    for (let k = 1; k < res.lossHistory.length; k++)
+      expect(res.lossHistory[k].loss).toBeLessThanOrEqual(res.lossHistory[k - 1].loss * (1 + 1e-12));
+  });
+
+  it('stops on a loss threshold and marks a capped run as not converged', () => {
+    const { net, X, y } = problem(30, 5, 20);
+    const r = train(cloneNet(net), X, y, { optimizer: 'gd', lr: 5, layers: 'both', maxSteps: 50000, relLossBelow: 1e-3 });
+    expect(r.stoppedBy).toBe('relLoss');
+    expect(r.converged).toBe(true);
+    expect(r.finalLoss).toBeLessThan(1e-3 * r.initialLoss);
+    const capped = train(cloneNet(net), X, y, { optimizer: 'gd', lr: 5, layers: 'both', maxSteps: 3, relLossBelow: 1e-3 });
+    expect(capped.stoppedBy).toBe('maxSteps');
+    expect(capped.steps).toBe(3);
+    expect(capped.converged).toBe(false);
+  });
+
+  /** The 2-parameter network h = d = 1: f(x) = v σ(w x), a scalar gradient by hand. */
+  function handGrad(w: number, v: number, X: number[], y: number[], act = activation('tanh')) {
+    let gw = 0, gv = 0;
+    const n = X.length;
+    for (let i = 0; i < n; i++) {
+      const z = w * X[i];
+      const r = v * act.sigma(z) - y[i];
+      gw += (r * v * act.d1(z) * X[i]) / n;
+      gv += (r * act.sigma(z)) / n;
+    }
+    return [gw, gv];
+  }
+
+  it('Adam follows Kingma & Ba step by step on a 2-parameter network (rel. 1e-13)', () => {
+    const X = [0.5, -1.2, 2.0], y = [0.3, -0.1, 0.8];
+    const net: TwoLayerNet = { W: fromColumnMajor(1, 1, [0.7]), v: Float64Array.from([-0.4]), act: activation('tanh') };
+    const Xm = fromColumnMajor(1, 3, X);
+    let w = 0.7, v = -0.4, mw = 0, mv = 0, sw = 0, sv = 0;
+    const [b1, b2, eps, eta] = [0.9, 0.999, 1e-8, 0.05];
+    for (let t = 1; t <= 5; t++) {
+      const [gw, gv] = handGrad(w, v, X, y);
+      mw = b1 * mw + (1 - b1) * gw; mv = b1 * mv + (1 - b1) * gv;
+      sw = b2 * sw + (1 - b2) * gw * gw; sv = b2 * sv + (1 - b2) * gv * gv;
+      w -= (eta * (mw / (1 - b1 ** t))) / (Math.sqrt(sw / (1 - b2 ** t)) + eps);
+      v -= (eta * (mv / (1 - b1 ** t))) / (Math.sqrt(sv / (1 - b2 ** t)) + eps);
+      const probe = cloneNet(net);
+      train(probe, Xm, y, { optimizer: 'adam', lr: eta, layers: 'both', maxSteps: t });
+      expect(probe.W.data[0]).toBeCloseTo(w, 13);
+      expect(probe.v[0]).toBeCloseTo(v, 13);
+    }
+  });
+
+  it('AdaGrad follows its update rule step by step (rel. 1e-13)', () => {
+    const X = [0.5, -1.2, 2.0], y = [0.3, -0.1, 0.8];
+    const net: TwoLayerNet = { W: fromColumnMajor(1, 1, [0.7]), v: Float64Array.from([-0.4]), act: activation('tanh') };
+    const Xm = fromColumnMajor(1, 3, X);
+    let w = 0.7, v = -0.4, aw = 0, av = 0;
+    const eta = 0.1, eps = 1e-10;
+    for (let t = 1; t <= 4; t++) {
+      const [gw, gv] = handGrad(w, v, X, y);
+      aw += gw * gw; av += gv * gv;
+      w -= (eta * gw) / (Math.sqrt(aw) + eps);
+      v -= (eta * gv) / (Math.sqrt(av) + eps);
+      const probe = cloneNet(net);
+      train(probe, Xm, y, { optimizer: 'adagrad', lr: eta, layers: 'both', maxSteps: t });
+      expect(probe.W.data[0]).toBeCloseTo(w, 13);
+      expect(probe.v[0]).toBeCloseTo(v, 13);
+    }
+  });
+
+  it('per-layer rates and layer choice: the untrained layer does not move', () => {
+    const { net, X, y } = problem(10, 4, 12);
+    const a = cloneNet(net);
+    train(a, X, y, { optimizer: 'gd', lr: 1, layers: 'first', maxSteps: 5 });
+    expect(Array.from(a.v)).toEqual(Array.from(net.v));
+    const b = cloneNet(net);
+    train(b, X, y, { optimizer: 'gd', lr: { first: 0, second: 1 }, layers: 'both', maxSteps: 5 });
+    expect(Array.from(b.W.data)).toEqual(Array.from(net.W.data));
+  });
+
+  it('SGD: same seed → identical trajectory; different seed → different; epochs counted', () => {
+    const { rng, net, X, y } = problem(16, 6, 50);
+    const run = (seed: string) => {
+      const m = cloneNet(net);
+      const r = train(m, X, y, { optimizer: 'sgd', lr: 0.5, layers: 'both', batchSize: 8, maxEpochs: 3, rng: rng.split(seed) });
+      return { m, r };
+    };
+    const a = run('s1'), b = run('s1'), c = run('s2');
+    expect(Array.from(a.m.W.data)).toEqual(Array.from(b.m.W.data));
+    expect(Array.from(a.m.W.data)).not.toEqual(Array.from(c.m.W.data));
+    expect(a.r.epochs).toBe(3);
+    expect(a.r.steps).toBe(3 * Math.ceil(50 / 8));
+    expect(a.r.stoppedBy).toBe('maxEpochs');
+  });
+
+  it('a diverging run stops with a DivergenceError carrying the step, the loss and the partial history', () => {
+    const { net, X, y } = problem(20, 5, 30, 4, 'identity');
+    let err: unknown;
+    try {
+      train(net, X, y, { optimizer: 'gd', lr: 500, layers: 'both', maxSteps: 1000, context: 'W6 n=30 trial 0' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(DivergenceError);
+    const d = err as DivergenceError;
+    expect(d.message).toMatch(/training diverged \[W6 n=30 trial 0\]: loss .* at step \d+/);
+    expect(d.step).toBeGreaterThan(0);
+    expect(d.partial.lossHistory.length).toBeGreaterThan(1);
+  });
+
+  it('bad input: NaN in X, wrong label count, unknown optimizer, no step cap', () => {
+    const { net, X, y } = problem(6, 3, 5);
+    const Xn = zeros(3, 5);
+    Xn.data.set(X.data);
+    Xn.data[4] = Number.NaN;
+    expect(() => train(net, Xn, y, { optimizer: 'gd', lr: 1, layers: 'both', maxSteps: 1 })).toThrow(/'X' \(3×5\) has a non-finite entry NaN at \(1, 1\)/);
+    expect(() => train(net, X, y.subarray(0, 4), { optimizer: 'gd', lr: 1, layers: 'both', maxSteps: 1 })).toThrow(/X has 5 samples, y has 4/);
+    expect(() => train(net, X, y, { optimizer: 'lbfgs' as 'gd', lr: 1, layers: 'both', maxSteps: 1 })).toThrow(/unknown optimizer 'lbfgs'/);
+    expect(() => train(net, X, y, { optimizer: 'gd', lr: 1, layers: 'both' })).toThrow(/give maxSteps or maxEpochs/);
+  });
+
+  it('observers see the requested steps with the full-batch loss of that iterate', () => {
+    const { net, X, y } = problem(12, 4, 20);
+    const seen: [number, number][] = [];
+    const m = cloneNet(net);
+    train(m, X, y, { optimizer: 'gd', lr: 1, layers: 'both', maxSteps: 5, observers: [{ at: [0, 3, 5], fn: (s) => seen.push([s.step, s.loss]) }] });
+    expect(seen.map((s) => s[0])).toEqual([0, 3, 5]);
+    expect(seen[2][1]).toBeCloseTo(mseLoss(predict(m, X), y), 14);
+  });
+});

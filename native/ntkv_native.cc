@@ -85,6 +85,12 @@ void throwInfo(Napi::Env env, const char *op, int info) {
   e.ThrowAsJavaScriptException();
 }
 
+// C[m×n] = beta·C, with beta = 0 writing exact zeros (as BLAS does, NaN in C included).
+void scaleBlock(double *C, long long m, long long n, long long ldc, double beta) {
+  for (long long j = 0; j < n; ++j)
+    for (long long i = 0; i < m; ++i) C[j * ldc + i] = beta == 0.0 ? 0.0 : beta * C[j * ldc + i];
+}
+
 #define ARG_BUF(i, name, var) \
   Buf var;                    \
   if (!getBuf(info, i, OP, name, &var)) return env.Undefined();
@@ -119,6 +125,12 @@ Napi::Value Gemm(const Napi::CallbackInfo &info) {
   FITS("B", B, offB, ldb, tb ? n : k, tb ? k : n)
   FITS("C", C, offC, ldc, m, n)
   if (m == 0 || n == 0) return env.Undefined();
+  if (k == 0 || alpha == 0.0) {
+    // BLAS semantics without asking cblas, which rejects ld < 1 when k = 0 and on small
+    // sizes may still read A when alpha = 0 (NaN in A would then leak into C).
+    scaleBlock(C.p + offC, m, n, ldc, beta);
+    return env.Undefined();
+  }
   cblas_dgemm(CblasColMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k,
               alpha, A.p + offA, (int)std::max(1LL, lda), B.p + offB, (int)std::max(1LL, ldb), beta, C.p + offC,
               (int)ldc);
@@ -146,6 +158,10 @@ Napi::Value Syrk(const Napi::CallbackInfo &info) {
   FITS("A", A, offA, lda, tr ? k : n, tr ? n : k)
   FITS("C", C, offC, ldc, n, n)
   if (n == 0) return env.Undefined();
+  if (k == 0 || alpha == 0.0) {
+    scaleBlock(C.p + offC, n, n, ldc, beta);
+    return env.Undefined();
+  }
   cblas_dsyrk(CblasColMajor, CblasLower, tr ? CblasTrans : CblasNoTrans, (int)n, (int)k, alpha, A.p + offA,
               (int)std::max(1LL, lda), beta, C.p + offC, (int)ldc);
   symmetrizeFromLower(C.p + offC, n, ldc);
@@ -178,7 +194,7 @@ Napi::Value Gemv(const Napi::CallbackInfo &info) {
     return env.Undefined();
   }
   if (m == 0 || n == 0) {
-    for (long long i = 0; i < ly; ++i) y.p[offy + i * incy] *= beta;
+    for (long long i = 0; i < ly; ++i) y.p[offy + i * incy] = beta == 0.0 ? 0.0 : beta * y.p[offy + i * incy];
     return env.Undefined();
   }
   cblas_dgemv(CblasColMajor, tr ? CblasTrans : CblasNoTrans, (int)m, (int)n, alpha, A.p + offA, (int)lda, x.p + offx,

@@ -135,8 +135,26 @@ export const erfActivation: Activation = build({
 });
 
 // ------------------------------------------------------------------------------ tanh
-// With e = exp(−2|x|): tanh x = sign(x)(1 − e)/(1 + e), sech² x = 4e/(1 + e)² (no
-// cancellation in the tails, unlike 1 − tanh²), tanh'' = −2 tanh · sech².
+// With e = exp(−2|x|): tanh|x| = (1 − e)/(1 + e) and sech² x = 4e/(1 + e)² (no cancellation
+// in the tails, unlike 1 − tanh²); tanh'' = −2 tanh · sech². For |x| < ½ we take
+// m = expm1(−2|x|), e = 1 + m, tanh|x| = −m/(2 + m), so that 1 − e does not cancel near 0.
+// One transcendental call serves σ, σ′ and σ″.
+function tanhParts(a: number, out: [number, number]): void {
+  // out = [tanh a, sech² a] for a = |x| ≥ 0
+  let t: number;
+  let e: number;
+  if (a < 0.5) {
+    const m = Math.expm1(-2 * a);
+    e = 1 + m;
+    t = -m / (2 + m);
+  } else {
+    e = Math.exp(-2 * a);
+    t = (1 - e) / (1 + e);
+  }
+  const q = 1 + e;
+  out[0] = t;
+  out[1] = (4 * e) / (q * q);
+}
 function tanhD1(x: number): number {
   const e = Math.exp(-2 * Math.abs(x));
   const q = 1 + e;
@@ -161,34 +179,31 @@ export const tanhActivation: Activation = build({
     }
   },
   g2(s, o, n) {
+    const p: [number, number] = [0, 0];
     for (let i = 0; i < n; i++) {
       const x = s[i]!;
-      const e = Math.exp(-2 * Math.abs(x));
-      const q = 1 + e;
-      const t = (1 - e) / q;
-      o[i] = (x < 0 ? 2 : -2) * t * ((4 * e) / (q * q));
+      tanhParts(Math.abs(x), p);
+      o[i] = (x < 0 ? 2 : -2) * p[0] * p[1];
     }
   },
   fd(s, f, d, n) {
+    const p: [number, number] = [0, 0];
     for (let i = 0; i < n; i++) {
       const x = s[i]!;
-      const e = Math.exp(-2 * Math.abs(x));
-      const q = 1 + e;
-      const t = (1 - e) / q;
-      f[i] = x < 0 ? -t : t;
-      d[i] = (4 * e) / (q * q);
+      tanhParts(Math.abs(x), p);
+      f[i] = x < 0 ? -p[0] : p[0];
+      d[i] = p[1];
     }
   },
   fdd(s, f, d, dd, n) {
+    const p: [number, number] = [0, 0];
     for (let i = 0; i < n; i++) {
       const x = s[i]!;
-      const e = Math.exp(-2 * Math.abs(x));
-      const q = 1 + e;
-      const t = x < 0 ? -(1 - e) / q : (1 - e) / q;
-      const sech2 = (4 * e) / (q * q);
+      tanhParts(Math.abs(x), p);
+      const t = x < 0 ? -p[0] : p[0];
       f[i] = t;
-      d[i] = sech2;
-      dd[i] = -2 * t * sech2;
+      d[i] = p[1];
+      dd[i] = -2 * t * p[1];
     }
   },
 });

@@ -24,6 +24,7 @@ export {
   gaussianMoments,
   gaussianMomentsByQuadrature,
   quadratureFor,
+  CONSTANTS_HERMITE_N,
   type GaussianConstants,
   type GaussianMoments,
 } from './constants';

@@ -29,7 +29,7 @@ const normalizedCache = new Map<string, NormalizedActivation>();
  * σ̃ = (σ − a)/b with a = E σ(g), b = √Var σ(g), g ~ N(0,1); σ̃' = σ'/b, σ̃'' = σ''/b.
  * a and b come from the activation's closed form when it carries one (ReLU: a = 1/√(2π),
  * E relu² = ½; leaky ReLU; erf: a = 0, E erf² = (2/π) arcsin(2/3); identity), else from the
- * 160-node Gauss–Hermite rule (smooth activations: rounding-level accuracy). Cached by name.
+ * 320-node Gauss–Hermite rule (smooth activations: rounding-level accuracy). Cached by name.
  */
 export function normalized(base: Activation): NormalizedActivation {
   const name = `normalized_${base.name}`;

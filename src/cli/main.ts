@@ -1,15 +1,73 @@
 /**
  * The ntk-verify command line. Exit codes: 0 success (every claim has its expected
- * verdict), 1 a verdict or check failed, 2 a usage error.
+ * verdict), 1 a verdict or check differs, 2 a usage error.
  */
 import { cac } from 'cac';
 import { doctor, formatDoctor } from './doctor';
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { UsageError, listCommand, mergeCommand, reportCommand, runCommand } from './run';
+import { fixturesCommand } from './fixtures';
+import { inspectCommand } from './inspect';
 
 const cli = cac('ntk-verify');
+let exitCode = 0;
+
+cli
+  .command('list', 'List the claims in the registry')
+  .option('--paper <p>', 'Only claims of this paper (W or H)')
+  .option('--claims <dir>', 'Claims folder (default: claims/, or NTKV_CLAIMS_DIR)')
+  .option('--json', 'Print JSON')
+  .action(async (opts) => listCommand(opts));
+
+cli
+  .command('run [...ids]', 'Run claims (ids or globs such as W2 "H*"; default: all) and write a report under reports/')
+  .option('--tier <tier>', 'smoke | standard | paper', { default: 'standard' })
+  .option('--paper <p>', 'Only claims of this paper (W or H)')
+  .option('--jobs <n>', 'Worker processes (BLAS threads per worker = cores / jobs)', { default: 1 })
+  .option('--shard <k/N>', 'Run shard k of N (1-based; e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)')
+  .option('--no-cache', 'Recompute every job (the cache is still not read)')
+  .option('--seed <seed>', 'Root seed of every random stream')
+  .option('--out <dir>', 'Report folder (default: reports/<run-id>)')
+  .option('--claims <dir>', 'Claims folder (default: claims/, or NTKV_CLAIMS_DIR)')
+  .option('--json', 'Print results.json to stdout instead of the summary')
+  .action(async (ids: string[], opts) => {
+    exitCode = await runCommand(ids, opts);
+  });
+
+cli
+  .command('report <run>', 'Rebuild a report from results.json (a run id, folder or file) without recomputing')
+  .option('--out <dir>', 'Write the report elsewhere')
+  .action(async (run: string, opts) => reportCommand(run, opts));
+
+cli
+  .command('merge <...runs>', 'Join the results of shards (run ids, folders or results.json files) into one report')
+  .option('--out <dir>', 'Report folder')
+  .option('--claims <dir>', 'Claims folder')
+  .action(async (runs: string[], opts) => {
+    exitCode = await mergeCommand(runs, opts);
+  });
+
+cli
+  .command('fixtures <action> [...ids]', 'check: compare a fresh smoke run with fixtures/; update: rewrite them deliberately')
+  .option('--tier <tier>', 'Tier of the fixtures', { default: 'smoke' })
+  .option('--run <run>', 'Compare this run instead of running now (check only)')
+  .action(async (action: string, ids: string[], opts) => {
+    exitCode = await fixturesCommand(action, ids, opts);
+  });
+
+cli
+  .command('inspect', 'Analyse your own matrices (.npy): outputs, kernels, and optionally a few training steps')
+  .option('--X <file>', 'Inputs, d×n (columns are samples)')
+  .option('--W <file>', 'First layer, h×d')
+  .option('--v <file>', 'Second layer, length h')
+  .option('--y <file>', 'Targets, length n')
+  .option('--act <name>', 'Activation (e.g. relu, tanh, erf)')
+  .option('--normalized', 'Use the normalized activation')
+  .option('--train <opt>', 'Train before measuring changes: gd | sgd | adam | adagrad')
+  .option('--lr <eta>', 'Learning rate', { default: 1 })
+  .option('--steps <t>', 'Training steps', { default: 3 })
+  .option('--layers <which>', 'first | second | both', { default: 'first' })
+  .option('--json', 'Print one JSON object')
+  .action(async (opts) => inspectCommand(opts));
 
 cli
   .command('doctor', 'Show the linear-algebra backend, BLAS library, threads and a dgemm speed probe')
@@ -20,6 +78,14 @@ cli
     console.log(opts.json ? JSON.stringify(r, null, 2) : formatDoctor(r));
   });
 
+cli
+  .command('bench', 'Run the benchmarks (same as npm run bench)')
+  .option('--quick', 'Smaller sizes')
+  .action(async (opts: { quick?: boolean }) => {
+    if (opts.quick) process.argv.push('--quick');
+    await import('../../bench/run');
+  });
+
 cli.help();
 cli.version('0.1.0');
 
@@ -27,14 +93,17 @@ try {
   cli.parse(process.argv, { run: false });
   if (!cli.matchedCommand && !cli.options.help && !cli.options.version) {
     const given = cli.args[0];
-    if (given !== undefined) throw new UsageError(`unknown command '${given}'. Run 'ntk-verify --help' for the commands.`);
+    if (given !== undefined) {
+      throw new UsageError(`unknown command '${given}'. Commands: list, run, report, merge, fixtures, inspect, doctor, bench`);
+    }
     cli.outputHelp();
   } else {
     await cli.runMatchedCommand();
   }
+  process.exitCode = exitCode;
 } catch (e) {
   const err = e as Error;
-  const usage = err instanceof UsageError || err.name === 'CACError';
+  const usage = err instanceof UsageError || err.name === 'CACError' || err.name === 'SelectionError';
   console.error(`ntk-verify: ${err.message}`);
   process.exit(usage ? 2 : 1);
 }

@@ -99,7 +99,8 @@ function checkNaN(
 const MC = 128;
 /** Depth per packed block: the MC×KC packed panel (256 KiB) stays in L2. */
 const KC = 256;
-let packBuf = new Float64Array(MC * KC);
+/** Packing scratch, allocated once per process (calls are synchronous, never re-entered). */
+const packBuf = new Float64Array(MC * KC);
 
 /** C[m×n] ← beta·C; beta = 0 overwrites (NaN in C does not survive), as BLAS does. */
 function scaleBlock(m: number, n: number, beta: number, C: Float64Array, offC: number, ldc: number): void {
@@ -120,8 +121,9 @@ function gemmKernel(
 ): void {
   if (m === 0 || n === 0) return;
   scaleBlock(m, n, beta, C, offC, ldc);
-  if (k === 0) return;
-  if (packBuf.length < MC * KC) packBuf = new Float64Array(MC * KC);
+  // Reference BLAS: with alpha = 0 (or k = 0) A and B are not referenced, so NaN/Inf in
+  // them does not reach C.
+  if (k === 0 || alpha === 0) return;
   const P = packBuf;
   // op(B)[p, j] = B[offB + p + j·ldb] (no trans) or B[offB + j + p·ldb] (trans).
   const bsp = tb ? ldb : 1; // stride along p
@@ -156,9 +158,9 @@ function gemmKernel(
           const b2 = alpha * B[bIdx + 2 * bsp]!;
           const b3 = alpha * B[bIdx + 3 * bsp]!;
           bIdx += 4 * bsp;
+          // Packed columns p..p+3 start at p·mc, (p+1)·mc, … : offsets mc, 2mc, 3mc from a0.
           let a0 = p * mc;
-          const a1 = a0 + mc, a2 = a1 + mc, a3 = a2 + mc;
-          const d1 = a1 - a0, d2 = a2 - a0, d3 = a3 - a0;
+          const d1 = mc, d2 = 2 * mc, d3 = 3 * mc;
           for (let ci = c0; ci < c1; ci++, a0++) {
             C[ci] = C[ci]! + b0 * P[a0]! + b1 * P[a0 + d1]! + b2 * P[a0 + d2]! + b3 * P[a0 + d3]!;
           }
@@ -341,7 +343,7 @@ export const jsBackend: LinalgBackend = {
     if (beta !== 1) {
       for (let i = 0, iy = offy; i < ly; i++, iy += incy) y[iy] = beta === 0 ? 0 : beta * y[iy]!;
     }
-    if (m === 0 || n === 0) return;
+    if (m === 0 || n === 0 || alpha === 0) return; // A and x not referenced, as in reference BLAS
     if (!tr) {
       // y += alpha·A·x: one contiguous axpy per column of A.
       for (let j = 0, ix = offx; j < n; j++, ix += incx) {
@@ -507,7 +509,7 @@ export const jsBackend: LinalgBackend = {
     if (info > 0) {
       throw lapackError(OP, info, `matrix is not positive definite (leading minor of order ${info})`);
     }
-    
+    for (let j = 1; j < n; j++) A.fill(0, j * lda, j * lda + j);
   },
 
   potrs(n, nrhs, L, lda, B, ldb) {

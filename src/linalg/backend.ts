@@ -59,6 +59,8 @@ export function loadNativeBackend(): LinalgBackend | null {
         return { blas: i.config, corename: i.corename };
       },
     };
+    const t = process.env.NTKV_BLAS_THREADS;
+    if (t) nativeCache.setThreads(Math.max(1, Number.parseInt(t, 10) || 1));
   } catch (e) {
     nativeLoadError = (e as Error).message.split('\n')[0];
     nativeCache = null;

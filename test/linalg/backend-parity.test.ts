@@ -302,9 +302,11 @@ describe.each(backends)('%s backend: BLAS against naive loops', (_name, be) => {
               const c0 = C0[C.off + i + j * C.ld]!;
               const ref = c.alpha * s + (c.beta === 0 ? 0 : c.beta * c0);
               // Same componentwise dot-product bound as gemm: γ_(k+2)·(|α|Σ|a||b| + |βc₀|).
-              expect(Math.abs(at(C, i, j) - ref)).toBeLessThanOrEqual(gamma * (Math.abs(c.alpha) * sa + Math.abs(c.beta * c0)));
+              const err = Math.abs(at(C, i, j) - ref);
+              const bound = gamma * (Math.abs(c.alpha) * sa + Math.abs(c.beta * c0));
+              if (!(err <= bound)) throw new Error(`C(${i},${j}) off by ${err} > ${bound}`);
               // Both triangles written: the result is exactly symmetric (one triangle is a copy).
-              expect(at(C, i, j)).toBe(at(C, j, i));
+              if (at(C, i, j) !== at(C, j, i)) throw new Error(`C(${i},${j}) ≠ C(${j},${i})`);
             }
           }
           expectOutsideUnchanged(C, C0);
@@ -313,6 +315,31 @@ describe.each(backends)('%s backend: BLAS against naive loops', (_name, be) => {
       ),
       { ...FC, numRuns: 80 },
     );
+  });
+
+  it('syrk: n = 150 spans several column blocks (both trans)', () => {
+    const n = 150, k = 70;
+    const r = rng(150);
+    for (const tr of [false, true]) {
+      const A = tr ? block(r, k, n, 3, 2) : block(r, n, k, 3, 2);
+      const C = block(r, n, n, 1, 1);
+      const C0 = C.buf.slice();
+      be.syrk(tr, n, k, 1, A.buf, A.off, A.ld, 0, C.buf, C.off, C.ld);
+      for (let j = 0; j < n; j++) {
+        for (let i = 0; i < n; i++) {
+          let s = 0, sa = 0;
+          for (let p = 0; p < k; p++) {
+            const x = tr ? at(A, p, i) * at(A, p, j) : at(A, i, p) * at(A, j, p);
+            s += x;
+            sa += Math.abs(x);
+          }
+          // Componentwise dot-product bound γ_(k+2)·Σ|a||b| (beta = 0: C₀ not read).
+          const err = Math.abs(at(C, i, j) - s);
+          if (!(err <= (k + 2) * EPS * sa)) throw new Error(`C(${i},${j}) off by ${err}`);
+        }
+      }
+      expectOutsideUnchanged(C, C0);
+    }
   });
 
   it('gemv: both trans, increments and offsets', () => {
@@ -747,6 +774,19 @@ describe('js backend: specifics', () => {
     expect(Array.from(C)).toEqual([3, 6, 9, 12]); // exact small-integer arithmetic
   });
 
+  it('alpha = 0: A and B are not referenced (NaN in them does not reach C), as in reference BLAS', () => {
+    const nanA = Float64Array.from([NaN, 1, 1, Infinity]);
+    const C = Float64Array.from([1, 2, 3, 4]);
+    jsBackend.gemm(false, false, 2, 2, 2, 0, nanA, 0, 2, nanA, 0, 2, 2, C, 0, 2);
+    expect(Array.from(C)).toEqual([2, 4, 6, 8]); // exact: C = 2·C
+    const S = Float64Array.from([1, 2, 2, 1]);
+    jsBackend.syrk(true, 2, 2, 0, nanA, 0, 2, 1, S, 0, 2);
+    expect(Array.from(S)).toEqual([1, 2, 2, 1]); // exact: beta = 1, alpha = 0
+    const y = Float64Array.from([1, 2]);
+    jsBackend.gemv(false, 2, 2, 0, nanA, 0, 2, Float64Array.from([NaN, 1]), 0, 1, 0.5, y, 0, 1);
+    expect(Array.from(y)).toEqual([0.5, 1]); // exact: y = y/2
+  });
+
   it('gemv with an empty A scales y by beta; beta = 0 overwrites NaN', () => {
     const y = Float64Array.from([NaN, 2]);
     jsBackend.gemv(true, 0, 2, 1, f64(0), 0, 1, f64(0), 0, 1, 0, y, 0, 1);
@@ -787,8 +827,8 @@ describe.skipIf(!native)('js vs native parity', () => {
     );
   });
 
-  it('gemm: a larger product with every transpose (300×200×250)', () => {
-    const m = 300, n = 200, k = 250;
+  it('gemm: a larger product with every transpose (300×200×270)', () => {
+    const m = 300, n = 200, k = 270;
     const r = rng(11);
     for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
       const A = Float64Array.from({ length: m * k + 7 }, () => r());
@@ -856,6 +896,8 @@ describe.skipIf(!native)('js vs native parity', () => {
           // and 1 − |cos| ≤ sin².
           const sinBound = (2 * stableTol(n) * nA) / gap;
           expect(1 - Math.abs(dot)).toBeLessThanOrEqual(Math.max(sinBound * sinBound, 4 * EPS * n));
+          // Same bound on sin itself; + 4√(n·EPS) because √(1 − cos²) evaluated in floating point
+          // has an error of order √EPS when cos ≈ 1 (cancellation), whatever the true angle.
           expect(Math.sqrt(Math.max(0, 1 - dot * dot))).toBeLessThanOrEqual(sinBound + 4 * Math.sqrt(EPS * n));
         }
       }),
@@ -925,6 +967,8 @@ describe.skipIf(!native)('js vs native parity', () => {
           for (let t = 0; t < m; t++) du += j.U[t + i * m]! * nn.U[t + i * m]!;
           for (let t = 0; t < n; t++) dv += j.VT[i + t * mn]! * nn.VT[i + t * mn]!;
           // Wedin: sin∠ ≤ 2·p·EPS·‖A‖_F/gap for both factors; the sign is shared by u and v.
+          // The additive 4√(n·EPS): √(1 − cos²) evaluated in floating point has an error of
+          // order √EPS when cos ≈ 1 (cancellation), whatever the true angle.
           const sinBound = (2 * tol * nA) / gap + 4 * Math.sqrt(EPS * Math.max(m, n));
           expect(Math.sqrt(Math.max(0, 1 - du * du))).toBeLessThanOrEqual(sinBound);
           expect(Math.sqrt(Math.max(0, 1 - dv * dv))).toBeLessThanOrEqual(sinBound);

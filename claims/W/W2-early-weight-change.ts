@@ -1,0 +1,75 @@
+/**
+ * W2 — Wang et al., Lemma B.2 and Fig. 28(a): three first-layer GD steps move the
+ * weights by O(n^{-1/2}) in Frobenius, operator and (2,∞) norms, and the outputs by
+ * O(n^{-1/2}).
+ *
+ * Loss convention: L = (1/(2n))‖y − f(X)‖² (CLAIMS.md); η = 1 under it.
+ */
+import { defineClaim } from '../../src/claims/define';
+import { maxOutputChange, trainCopy, weightChange } from '../../src/experiments/changes';
+import { type WSetting, wProblem } from '../../src/experiments/w-setting';
+
+const setting = {
+  dOverN: 0.6,
+  hOverN: 1.2,
+  student: 'normalized_relu',
+  teacher: 'normalized_tanh',
+  teacherKind: 'single',
+  noiseStd: 0.2,
+  eta: 1,
+  steps: 3,
+  optimizer: 'gd',
+  layers: 'first',
+  loss: '(1/(2n))‖y − f(X)‖²',
+};
+
+export default defineClaim({
+  id: 'W2',
+  paper: 'W',
+  source: 'Lemma B.2, Fig. 28(a)',
+  title: 'Early first-layer GD moves the weights by O(n^{-1/2})',
+  statement:
+    'After t = 3 first-layer GD steps with η = 1, ‖W₃ − W₀‖ in Frobenius, operator and (2,∞) norms and ' +
+    'max_i |f₃(x_i) − f₀(x_i)| are at most C·n^{-1/2}; the text states all three weight norms are of the same order Θ(n^{-1/2}).',
+  expectation:
+    'Each step adds (1/(n√(dh)))[(v rᵀ)⊙σ′]Xᵀ, an h×d matrix whose Frobenius norm is Θ(√(hdn))/(n√(dh)) = Θ(n^{-1/2}): slope −1/2.',
+  setting,
+  sweep: {
+    variable: 'n',
+    values: { smoke: [200, 400, 800, 1600], standard: [250, 500, 1000, 2000, 4000], paper: [500, 1000, 2000, 4000, 8000] },
+    trials: { smoke: 3, standard: 5, paper: 25 },
+  },
+  observables: {
+    wFro: { label: '‖W₃ − W₀‖_F' },
+    wOp: { label: '‖W₃ − W₀‖_op' },
+    wTwoInf: { label: '‖W₃ − W₀‖_{2,∞}' },
+    outMax: { label: 'max_i |f₃(x_i) − f₀(x_i)|' },
+  },
+  predictions: [
+    { kind: 'slope≤', observable: 'wFro', exponent: -0.5, source: 'Lemma B.2' },
+    { kind: 'slope≤', observable: 'wOp', exponent: -0.5, source: 'Lemma B.2' },
+    { kind: 'slope≤', observable: 'wTwoInf', exponent: -0.5, source: 'Lemma B.2' },
+    { kind: 'slope≤', observable: 'outMax', exponent: -0.5, source: 'remark after Lemma B.2' },
+    { kind: 'slope≈', observable: 'wFro', exponent: -0.5, source: 'text on Fig. 28(a): same order Θ(n^{-1/2})' },
+    { kind: 'slope≈', observable: 'wOp', exponent: -0.5, source: 'text on Fig. 28(a): same order Θ(n^{-1/2})' },
+    {
+      kind: 'slope≈', observable: 'wTwoInf', exponent: -0.5, source: 'text on Fig. 28(a): same order Θ(n^{-1/2})',
+      expected: 'REFUTED',
+    },
+  ],
+  note:
+    'Measured, the (2,∞) change decays like n^{-1}, faster than the Θ(n^{-1/2}) the text states for all three ' +
+    'norms: a row of the gradient is v_i Σ_j r_j σ′(z_ij) x_jᵀ/(n√(dh)), of norm O(n)/(n√(dh)) = O(n^{-1}) when d, h ∝ n. ' +
+    'The lemma\'s O(n^{-1/2}) bound holds (and looks loose); the "same order" reading is refuted for (2,∞).',
+  run: ({ x: n, setting: s, rng }) => {
+    const p = wProblem(rng, n, s as unknown as WSetting);
+    const { net0, net } = trainCopy(p.net, p.data.X, p.data.y, {
+      optimizer: 'gd', lr: s.eta as number, layers: 'first', maxSteps: s.steps as number, context: `W2 n=${n}`,
+    });
+    const dW = weightChange(net0.W, net.W);
+    return {
+      values: { wFro: dW.fro, wOp: dW.op, wTwoInf: dW.twoInf, outMax: maxOutputChange(net0, net, p.data.X) },
+      meta: { d: p.dims.d, h: p.dims.h },
+    };
+  },
+});

@@ -1,0 +1,195 @@
+/**
+ * The claim-file API. A claim states a paper's prediction as data: its setting, the
+ * sweep (which variable grows, to which values at each tier, how many trials), the
+ * observables one job (one size × one trial) computes through engine calls, and the
+ * predictions checked on them. A claim file holds no training loop of its own: its
+ * `run` composes engine functions (src/experiments, src/train, src/kernels, ...).
+ *
+ * Validation is by zod at load time, so a malformed claim file fails with a message
+ * naming the claim and the field.
+ */
+import { z } from 'zod';
+import type { Rng } from '../random';
+
+export const TIERS = ['smoke', 'standard', 'paper'] as const;
+export type Tier = (typeof TIERS)[number];
+export const VERDICTS = ['CONFIRMED', 'REFUTED', 'INCONCLUSIVE'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** One inequality checked inside a job (for `holds` predictions). */
+export interface CheckCase {
+  /** Which inequality (a claim may check several, e.g. '(12)', '(13)', '(14)'). */
+  check: string;
+  step?: number;
+  /** The inequality is lhs ≤ rhs. */
+  lhs: number;
+  rhs: number;
+}
+
+/** What one job returns. Every number must be finite unless it is genuinely undefined. */
+export interface JobOutput {
+  /** Scalar observables by name (those the claim declares). */
+  values: Record<string, number>;
+  /** Curves along training, e.g. loss against step: name → [x, y] pairs. */
+  series?: Record<string, [number, number][]>;
+  /** Spectra for histograms (eigenvalues), typically only for trial 0. */
+  spectra?: Record<string, number[]>;
+  /** Inequalities checked at every step of this job. */
+  checks?: CheckCase[];
+  /** Free-form facts worth reporting (steps taken, whether a cap was hit, dims). */
+  meta?: Record<string, string | number | boolean>;
+}
+
+/** What a job's run function receives. */
+export interface JobContext {
+  claimId: string;
+  tier: Tier;
+  /** Value of the sweep variable for this job (n, d, m or η). */
+  x: number;
+  trial: number;
+  /** The claim's resolved setting (after any tier overrides). */
+  setting: Record<string, unknown>;
+  /** Stream keyed by (root seed, claim, x, trial); split it by purpose: rng.split('data'). */
+  rng: Rng;
+  /** Whether this job should keep spectra/series for plots (trial 0). */
+  keepDetail: boolean;
+}
+
+const slopeKinds = ['slope≈', 'slope≤', 'slope≥', 'bounded'] as const;
+
+const predictionSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.enum(slopeKinds),
+    observable: z.string().min(1),
+    /** The predicted exponent b (not used by `bounded`, which is b = 0). */
+    exponent: z.number().optional(),
+    tol: z.number().nonnegative().optional(),
+    /** Where the paper states it (e.g. "Lemma B.2", "Fig. 28(a) text"). */
+    source: z.string().optional(),
+    /** One line: what this prediction says, for the report. */
+    label: z.string().optional(),
+    /** Verdict this suite expects here (default CONFIRMED); differs when the claim's note explains a disagreement. */
+    expected: z.enum(VERDICTS).optional(),
+  }),
+  z.object({
+    kind: z.literal('holds'),
+    /** Name of the check in JobOutput.checks. */
+    check: z.string().min(1),
+    relTol: z.number().nonnegative().optional(),
+    source: z.string().optional(),
+    label: z.string().optional(),
+    expected: z.enum(VERDICTS).optional(),
+  }),
+  z.object({
+    kind: z.literal('compare'),
+    left: z.string().min(1),
+    relation: z.enum(['<', '>', '<=', '>=']),
+    right: z.union([z.string().min(1), z.number()]),
+    /** Compare at this sweep value (default: the largest). */
+    at: z.union([z.number(), z.literal('largest'), z.literal('all')]).optional(),
+    margin: z.number().optional(),
+    source: z.string().optional(),
+    label: z.string().optional(),
+    expected: z.enum(VERDICTS).optional(),
+  }),
+  z.object({
+    kind: z.literal('transition'),
+    observable: z.string().min(1),
+    threshold: z.number(),
+    /** 'rises': below the threshold at small x, above it at large x; 'falls': the reverse. */
+    direction: z.enum(['rises', 'falls']),
+    /** Where the crossing is predicted, [lo, hi] in the sweep variable (optional). */
+    expectedAt: z.tuple([z.number(), z.number()]).optional(),
+    source: z.string().optional(),
+    label: z.string().optional(),
+    expected: z.enum(VERDICTS).optional(),
+  }),
+]);
+
+export type Prediction = z.infer<typeof predictionSchema>;
+
+const tierNumbers = z.object({ smoke: z.array(z.number().positive()).min(1), standard: z.array(z.number().positive()).min(1), paper: z.array(z.number().positive()).min(1) });
+const tierInts = z.object({ smoke: z.number().int().positive(), standard: z.number().int().positive(), paper: z.number().int().positive() });
+
+export const claimSchema = z.object({
+  id: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'ids are letters, digits, _ . -'),
+  paper: z.string().min(1),
+  /** The paper's numbering: "Lemma 5.1, Fig. 28(b,c)". */
+  source: z.string().min(1),
+  title: z.string().min(1),
+  /** The statement in one sentence. */
+  statement: z.string().min(1),
+  /** One line: which exponent is expected and why. */
+  expectation: z.string().min(1),
+  setting: z.record(z.string(), z.unknown()),
+  /** Setting overrides per tier (e.g. fewer steps at smoke). Say why in `note` if it matters. */
+  tierSetting: z.object({ smoke: z.record(z.string(), z.unknown()).optional(), standard: z.record(z.string(), z.unknown()).optional(), paper: z.record(z.string(), z.unknown()).optional() }).optional(),
+  sweep: z.object({
+    variable: z.enum(['n', 'd', 'm', 'eta', 'h']),
+    values: tierNumbers,
+    trials: tierInts,
+  }),
+  observables: z.record(z.string(), z.object({
+    label: z.string().min(1),
+    /** Fit a log-log slope even without a prediction (default true for positive scalars). */
+    fit: z.boolean().optional(),
+    /** Relative tolerance for fixture regression checks (default 1e-6). */
+    fixtureRelTol: z.number().positive().optional(),
+  })),
+  predictions: z.array(predictionSchema).min(1),
+  /** Statistical minimums for slopes (default: 4 sizes, span 4, 3 trials). */
+  slopeRequirements: z.object({ minSizes: z.number().int().optional(), minSpan: z.number().optional(), minTrials: z.number().int().optional() }).optional(),
+  /** Known disagreement with the paper, or any setting choice a reader must know. */
+  note: z.string().optional(),
+  run: z.function(),
+});
+
+export interface ClaimDefinition {
+  id: string;
+  paper: string;
+  source: string;
+  title: string;
+  statement: string;
+  expectation: string;
+  setting: Record<string, unknown>;
+  tierSetting?: Partial<Record<Tier, Record<string, unknown>>>;
+  sweep: { variable: 'n' | 'd' | 'm' | 'eta' | 'h'; values: Record<Tier, number[]>; trials: Record<Tier, number> };
+  observables: Record<string, { label: string; fit?: boolean; fixtureRelTol?: number }>;
+  predictions: Prediction[];
+  slopeRequirements?: { minSizes?: number; minSpan?: number; minTrials?: number };
+  note?: string;
+  run: (ctx: JobContext) => JobOutput | Promise<JobOutput>;
+}
+
+export class ClaimDefinitionError extends Error {
+  override name = 'ClaimDefinitionError';
+}
+
+/** Validates and returns a claim definition (the default export of a claim file). */
+export function defineClaim(def: ClaimDefinition): ClaimDefinition {
+  const r = claimSchema.safeParse(def);
+  const id = typeof (def as { id?: unknown })?.id === 'string' ? def.id : '(no id)';
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new ClaimDefinitionError(`claim ${id}: invalid definition — ${issues}`);
+  }
+  for (const p of def.predictions) {
+    if (p.kind !== 'holds' && p.kind !== 'compare') {
+      const obs = p.observable;
+      if (!(obs in def.observables)) {
+        throw new ClaimDefinitionError(
+          `claim ${id}: prediction '${p.kind}' names observable '${obs}', not among ${Object.keys(def.observables).join(', ')}`,
+        );
+      }
+    }
+    if ((p.kind === 'slope≈' || p.kind === 'slope≤' || p.kind === 'slope≥') && p.exponent === undefined) {
+      throw new ClaimDefinitionError(`claim ${id}: prediction '${p.kind}' on '${p.observable}' needs an exponent`);
+    }
+  }
+  return def;
+}
+
+/** The setting a job sees at a tier: base setting with the tier's overrides. */
+export function resolvedSetting(def: ClaimDefinition, tier: Tier): Record<string, unknown> {
+  return { ...def.setting, ...(def.tierSetting?.[tier] ?? {}) };
+}

@@ -1,0 +1,151 @@
+/**
+ * results.json: the versioned record of a run. Everything a report shows is in here
+ * (every job's observables, fits, CIs, verdicts, timings, environment and seeds), so
+ * `ntk-verify report` can rebuild plots and tables without recomputing, and
+ * `ntk-verify diff` can compare two runs.
+ */
+import { z } from 'zod';
+import { TIERS, VERDICTS } from './define';
+
+export const RESULTS_SCHEMA_VERSION = 'ntk-verify.results/1';
+
+const num = z.number();
+const verdict = z.enum(VERDICTS);
+
+export const checkCaseSchema = z.object({ check: z.string(), step: z.number().optional(), lhs: num, rhs: num });
+
+export const jobOutputSchema = z.object({
+  values: z.record(z.string(), num),
+  series: z.record(z.string(), z.array(z.tuple([num, num]))).optional(),
+  spectra: z.record(z.string(), z.array(num)).optional(),
+  checks: z.array(checkCaseSchema).optional(),
+  meta: z.record(z.string(), z.union([z.string(), num, z.boolean()])).optional(),
+});
+
+export const jobRecordSchema = z.object({
+  x: num,
+  trial: z.number().int(),
+  /** Content-addressed cache key of this job. */
+  key: z.string(),
+  /** The RNG stream key the job was seeded from. */
+  seedKey: z.string(),
+  status: z.enum(['ok', 'failed']),
+  cached: z.boolean(),
+  /** Compute time of the job when it ran (also for cached jobs: the original time). */
+  ms: num,
+  output: jobOutputSchema.optional(),
+  error: z.string().optional(),
+});
+
+export const fitSchema = z.object({ slope: num, intercept: num, r2: num, points: num, sizes: num, residualStd: num });
+export const ciSchema = z.object({
+  lo: num, hi: num, level: num, resamples: num,
+  /** Slope of the fit the CI is centred on. */
+  estimate: num.optional(),
+  /** Small-sample widening factor (t/normal quantile ratio) applied to the bootstrap interval. */
+  widening: num.optional(),
+  /** Welch–Satterthwaite degrees of freedom behind the widening. */
+  df: num.optional(),
+});
+export const localSlopeSchema = z.object({ x0: num, x1: num, slope: num });
+
+export const observableSummarySchema = z.object({
+  name: z.string(),
+  label: z.string(),
+  perSize: z.array(z.object({ x: num, mean: num, sd: num, min: num, max: num, trials: num, values: z.array(num) })),
+  fit: fitSchema.optional(),
+  ci: ciSchema.optional(),
+  local: z.array(localSlopeSchema),
+  /** Why no fit was made (non-positive values, a single size, ...). */
+  fitProblem: z.string().optional(),
+});
+
+export const predictionResultSchema = z.object({
+  kind: z.enum(['slope≈', 'slope≤', 'slope≥', 'bounded', 'holds', 'compare', 'transition']),
+  /** Human-readable form, e.g. "slope ≈ −0.5 ± 0.15 of ‖W₃−W₀‖_F". */
+  label: z.string(),
+  source: z.string().optional(),
+  observable: z.string().optional(),
+  exponent: z.number().optional(),
+  tol: z.number().optional(),
+  /** Acceptance interval for slope predictions; null stands for an open end (−∞ or +∞). */
+  interval: z.tuple([num.nullable(), num.nullable()]).optional(),
+  verdict,
+  expected: verdict,
+  matchesExpected: z.boolean(),
+  reason: z.string(),
+  fit: fitSchema.optional(),
+  ci: ciSchema.optional(),
+  local: z.array(localSlopeSchema).optional(),
+  /** A confirmed bound whose CI upper end is below b − 0.25. */
+  loose: z.boolean().optional(),
+  counterexample: z.object({ x: num, trial: num, step: num.optional(), lhs: num, rhs: num, check: z.string().optional() }).optional(),
+  details: z.record(z.string(), z.union([z.string(), num, z.boolean(), z.null()])).optional(),
+});
+
+export const claimResultSchema = z.object({
+  id: z.string(),
+  paper: z.string(),
+  source: z.string(),
+  title: z.string(),
+  statement: z.string(),
+  expectation: z.string(),
+  note: z.string().optional(),
+  file: z.string().optional(),
+  setting: z.record(z.string(), z.unknown()),
+  sweep: z.object({ variable: z.string(), values: z.array(num), trials: z.number().int() }),
+  jobs: z.array(jobRecordSchema),
+  observables: z.array(observableSummarySchema),
+  predictions: z.array(predictionResultSchema),
+  /** Worst verdict over the predictions (REFUTED > INCONCLUSIVE > CONFIRMED). */
+  verdict,
+  /** Every prediction has its expected verdict. */
+  matchesExpected: z.boolean(),
+  timing: z.object({ wallMs: num, computeMs: num, jobs: num, cachedJobs: num, failedJobs: num }),
+});
+
+export const runResultsSchema = z.object({
+  schema: z.literal(RESULTS_SCHEMA_VERSION),
+  runId: z.string(),
+  tier: z.enum(TIERS),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  wallMs: num,
+  environment: z.object({
+    engineVersion: z.string(),
+    packageVersion: z.string(),
+    backend: z.string(),
+    blas: z.string(),
+    blasThreads: num,
+    workers: num,
+    node: z.string(),
+    platform: z.string(),
+    cpus: num,
+    rootSeed: z.union([z.string(), num]),
+  }),
+  shard: z.object({ index: z.number().int(), count: z.number().int() }).optional(),
+  claims: z.array(claimResultSchema),
+});
+
+export type CheckCaseRecord = z.infer<typeof checkCaseSchema>;
+export type JobRecord = z.infer<typeof jobRecordSchema>;
+export type ObservableSummary = z.infer<typeof observableSummarySchema>;
+export type PredictionResult = z.infer<typeof predictionResultSchema>;
+export type ClaimResult = z.infer<typeof claimResultSchema>;
+export type RunResults = z.infer<typeof runResultsSchema>;
+
+/** Parses results.json text, with a message naming the file and the first schema problem. */
+export function parseResults(text: string, file = 'results.json'): RunResults {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const r = runResultsSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new Error(`${file}: does not match schema ${RESULTS_SCHEMA_VERSION} at ${i.path.join('.')}: ${i.message}`);
+  }
+  return r.data;
+}

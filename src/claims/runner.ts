@@ -1,0 +1,176 @@
+/**
+ * The runner: expands claims into jobs (sweep value × trial), serves what the cache
+ * has, runs the rest (in-process, or in a pool of child processes with BLAS threads set
+ * so that workers × threads ≤ cores), and analyses each claim once its jobs are in.
+ *
+ * Determinism: a job's numbers depend only on (root seed, claim, x, trial) and the code,
+ * never on the worker count, the order of execution or the shard.
+ */
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { Tinypool } from 'tinypool';
+import { backend } from '../linalg/backend';
+import { type Tier, resolvedSetting } from './define';
+import { JobCache, jobKey } from './cache';
+import { engineVersion, packageVersion } from './engine-version';
+import { type JobSpec, runJob, seedKeyOf } from './job';
+import type { RegisteredClaim } from './registry';
+import { type ClaimResult, type JobRecord, RESULTS_SCHEMA_VERSION, type RunResults } from './results';
+import { analyzeClaim } from './analyze';
+
+export const DEFAULT_ROOT_SEED = 20231123;
+
+export interface Shard {
+  /** 1-based shard index, as Slurm's SLURM_ARRAY_TASK_ID with --array=1-N. */
+  index: number;
+  count: number;
+}
+
+export interface RunOptions {
+  tier: Tier;
+  /** Worker processes (default: 1 = in-process). */
+  workers?: number;
+  shard?: Shard;
+  cache?: JobCache;
+  rootSeed?: string | number;
+  runId?: string;
+  /** Called after each job (finished or served from cache). */
+  onJob?: (done: number, total: number, rec: JobRecord, claimId: string) => void;
+  /** Called once the job list is known. */
+  onStart?: (total: number, cached: number) => void;
+}
+
+export interface PlannedJob {
+  claim: RegisteredClaim;
+  spec: JobSpec;
+}
+
+/** Parses "k/N" (1 ≤ k ≤ N). */
+export function parseShard(s: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(s.trim());
+  if (!m) throw new RangeError(`--shard must look like k/N (e.g. 2/8), got '${s}'`);
+  const index = Number(m[1]), count = Number(m[2]);
+  if (count < 1 || index < 1 || index > count) throw new RangeError(`--shard ${s}: need 1 ≤ k ≤ N`);
+  return { index, count };
+}
+
+/** The jobs of the selected claims at a tier, in a stable order, filtered to a shard. */
+export function planJobs(claims: RegisteredClaim[], tier: Tier, rootSeed: string | number, shard?: Shard): PlannedJob[] {
+  const ev = engineVersion();
+  const out: PlannedJob[] = [];
+  let ordinal = 0;
+  for (const c of claims) {
+    const d = c.def;
+    const setting = resolvedSetting(d, tier);
+    const xs = d.sweep.values[tier];
+    const trials = d.sweep.trials[tier];
+    const largest = Math.max(...xs);
+    for (const x of xs) {
+      for (let trial = 0; trial < trials; trial++) {
+        // Round-robin over a stable order balances job counts across shards.
+        const mine = !shard || ordinal % shard.count === shard.index - 1;
+        ordinal++;
+        if (!mine) continue;
+        const key = jobKey({ engineVersion: ev, claimId: d.id, claimSourceHash: c.sourceHash, setting, x, trial, rootSeed });
+        out.push({
+          claim: c,
+          spec: { claimFile: c.file, claimId: d.id, tier, x, trial, rootSeed, key, keepDetail: trial === 0 && (x === largest || xs.length <= 6) },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function newRunId(tier: Tier): string {
+  const t = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return `${t}-${tier}`;
+}
+
+export async function runClaims(claims: RegisteredClaim[], opts: RunOptions): Promise<RunResults> {
+  const started = new Date();
+  const rootSeed = opts.rootSeed ?? DEFAULT_ROOT_SEED;
+  const cache = opts.cache ?? new JobCache();
+  const workers = Math.max(1, Math.floor(opts.workers ?? 1));
+  const plan = planJobs(claims, opts.tier, rootSeed, opts.shard);
+
+  const records = new Map<string, JobRecord>();
+  const pending: PlannedJob[] = [];
+  for (const p of plan) {
+    const hit = cache.get(p.spec.claimId, p.spec.key);
+    if (hit) records.set(p.spec.key, { ...hit, cached: true });
+    else pending.push(p);
+  }
+  opts.onStart?.(plan.length, plan.length - pending.length);
+  let done = 0;
+  for (const p of plan) {
+    const r = records.get(p.spec.key);
+    if (r) opts.onJob?.(++done, plan.length, r, p.spec.claimId);
+  }
+
+  const finish = (p: PlannedJob, rec: JobRecord) => {
+    records.set(p.spec.key, rec);
+    cache.put(p.spec.claimId, rec);
+    opts.onJob?.(++done, plan.length, rec, p.spec.claimId);
+  };
+
+  // Bigger jobs first: the pool's tail is then made of small ones.
+  pending.sort((a, b) => b.spec.x - a.spec.x);
+  const blasThreads = Math.max(1, Math.floor(os.availableParallelism() / workers));
+  if (workers === 1) {
+    for (const p of pending) finish(p, await runJob(p.claim.def, p.spec));
+  } else {
+    const pool = new Tinypool({
+      filename: path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.mjs'),
+      runtime: 'child_process',
+      minThreads: workers,
+      maxThreads: workers,
+      env: { ...process.env, NTKV_BLAS_THREADS: String(blasThreads) } as Record<string, string>,
+    });
+    try {
+      await Promise.all(pending.map(async (p) => {
+        let rec: JobRecord;
+        try {
+          rec = (await pool.run(p.spec)) as JobRecord;
+        } catch (e) {
+          rec = { x: p.spec.x, trial: p.spec.trial, key: p.spec.key, seedKey: seedKeyOf(rootSeed, p.spec.claimId, p.spec.x, p.spec.trial), status: 'failed', cached: false, ms: 0, error: `worker crashed: ${(e as Error).message}` };
+        }
+        finish(p, rec);
+      }));
+    } finally {
+      await pool.destroy();
+    }
+  }
+
+  const claimResults: ClaimResult[] = [];
+  for (const c of claims) {
+    const jobs = plan.filter((p) => p.claim === c).map((p) => records.get(p.spec.key)!);
+    if (jobs.length === 0) continue; // nothing of this claim in this shard
+    claimResults.push(analyzeClaim(c, opts.tier, jobs, { rootSeed }));
+  }
+  const finished = new Date();
+  const b = backend();
+  return {
+    schema: RESULTS_SCHEMA_VERSION,
+    runId: opts.runId ?? newRunId(opts.tier),
+    tier: opts.tier,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    wallMs: finished.getTime() - started.getTime(),
+    environment: {
+      engineVersion: engineVersion(),
+      packageVersion: packageVersion(),
+      backend: b.name,
+      blas: b.describe().blas,
+      blasThreads: workers === 1 ? b.getThreads() : blasThreads,
+      workers,
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      cpus: os.availableParallelism(),
+      rootSeed,
+    },
+    ...(opts.shard ? { shard: opts.shard } : {}),
+    claims: claimResults,
+  };
+}

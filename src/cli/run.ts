@@ -1,0 +1,194 @@
+/**
+ * `ntk-verify run`, `list`, `report`, `merge`: the claim registry from the command line.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { SingleBar } from 'cli-progress';
+import { TIERS, type Tier } from '../claims/define';
+import { JobCache } from '../claims/cache';
+import { PROJECT_ROOT } from '../claims/engine-version';
+import { defaultClaimsDirs, loadRegistry, selectClaims, type RegisteredClaim } from '../claims/registry';
+import { DEFAULT_ROOT_SEED, parseShard, runClaims } from '../claims/runner';
+import { type RunResults, parseResults } from '../claims/results';
+import { analyzeClaim } from '../claims/analyze';
+import { writeReport } from '../report';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function parseTier(t: string | undefined, fallback: Tier = 'standard'): Tier {
+  const v = (t ?? fallback) as Tier;
+  if (!TIERS.includes(v)) throw new UsageError(`unknown tier '${t}' (choose ${TIERS.join(', ')})`);
+  return v;
+}
+
+export function reportsDir(): string {
+  return process.env.NTKV_REPORTS_DIR ? path.resolve(process.env.NTKV_REPORTS_DIR) : path.join(PROJECT_ROOT, 'reports');
+}
+
+async function registry(claimsDir?: string): Promise<RegisteredClaim[]> {
+  return loadRegistry(claimsDir ? [path.resolve(claimsDir)] : defaultClaimsDirs());
+}
+
+export async function listCommand(opts: { paper?: string; json?: boolean; claims?: string }): Promise<void> {
+  const reg = await registry(opts.claims);
+  const sel = selectClaims(reg, [], opts.paper);
+  if (opts.json) {
+    console.log(JSON.stringify(sel.map((c) => ({
+      id: c.def.id, paper: c.def.paper, source: c.def.source, title: c.def.title, file: path.relative(PROJECT_ROOT, c.file),
+      sweep: c.def.sweep, predictions: c.def.predictions.length,
+    })), null, 2));
+    return;
+  }
+  const w = Math.max(4, ...sel.map((c) => c.def.id.length));
+  for (const c of sel) {
+    console.log(`${c.def.id.padEnd(w)}  ${c.def.source.padEnd(28)}  ${c.def.title}`);
+  }
+  console.log(`\n${sel.length} claim(s). Run: ntk-verify run <ids> --tier smoke|standard|paper`);
+}
+
+export interface RunCommandOptions {
+  tier?: string;
+  jobs?: number | string;
+  shard?: string;
+  cache?: boolean;
+  json?: boolean;
+  paper?: string;
+  seed?: string | number;
+  out?: string;
+  claims?: string;
+  progress?: boolean;
+}
+
+function verdictMark(v: string): string {
+  return v === 'CONFIRMED' ? '✅' : v === 'REFUTED' ? '❌' : '❔';
+}
+
+export function printSummary(r: RunResults): void {
+  for (const c of r.claims) {
+    const t = (c.timing.computeMs / 1000).toFixed(1);
+    console.log(`${verdictMark(c.verdict)} ${c.id.padEnd(5)} ${c.verdict.padEnd(12)} ${c.matchesExpected ? '' : '(≠ expected) '}${c.title}  [${t}s${c.timing.cachedJobs ? `, ${c.timing.cachedJobs}/${c.timing.jobs} cached` : ''}]`);
+    for (const p of c.predictions) {
+      const mark = p.matchesExpected ? ' ' : '!';
+      console.log(`   ${mark} ${verdictMark(p.verdict)} ${p.label} — ${p.reason}`);
+    }
+    for (const j of c.jobs.filter((j) => j.status === 'failed')) console.log(`   ⚠ job failed: ${j.error}`);
+  }
+}
+
+export async function runCommand(ids: string[], opts: RunCommandOptions): Promise<number> {
+  const tier = parseTier(opts.tier);
+  const jobs = opts.jobs === undefined ? 1 : Number(opts.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a positive integer, got '${opts.jobs}'`);
+  if (jobs > os.availableParallelism()) console.error(`note: --jobs ${jobs} exceeds the ${os.availableParallelism()} cores here`);
+  let shard;
+  try {
+    shard = opts.shard ? parseShard(opts.shard) : undefined;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const reg = await registry(opts.claims);
+  let sel: RegisteredClaim[];
+  try {
+    sel = selectClaims(reg, ids, opts.paper);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const showBar = opts.progress !== false && !opts.json && process.stderr.isTTY;
+  const bar = showBar ? new SingleBar({ format: ' {bar} {value}/{total} jobs | ETA {eta_formatted} | {claim}', hideCursor: true, etaBuffer: 20 }) : undefined;
+  let lastClaim = '';
+  const results = await runClaims(sel, {
+    tier, workers: jobs, ...(shard ? { shard } : {}), cache: new JobCache(undefined, opts.cache !== false),
+    rootSeed: opts.seed ?? DEFAULT_ROOT_SEED,
+    onStart: (total, cached) => {
+      if (bar) bar.start(total, 0, { claim: '' });
+      else if (!opts.json) console.error(`running ${total} job(s) of ${sel.length} claim(s) at tier ${tier}${cached ? ` (${cached} cached)` : ''}${shard ? `, shard ${shard.index}/${shard.count}` : ''}`);
+    },
+    onJob: (done, _total, rec, claimId) => {
+      if (bar) bar.update(done, { claim: `${claimId} x=${rec.x} trial ${rec.trial}` });
+      else if (!opts.json && claimId !== lastClaim) { lastClaim = claimId; console.error(`  ${claimId} …`); }
+    },
+  });
+  bar?.stop();
+  const outDir = path.resolve(opts.out ?? path.join(reportsDir(), results.runId));
+  mkdirSync(outDir, { recursive: true });
+  await writeReport(results, outDir);
+  if (opts.json) {
+    console.log(JSON.stringify(results, null, 2));
+  } else {
+    printSummary(results);
+    console.log(`\nreport: ${path.relative(process.cwd(), outDir) || '.'}/index.html (summary.md, results.json)`);
+  }
+  return results.claims.every((c) => c.matchesExpected) ? 0 : 1;
+}
+
+function resolveRun(run: string): string {
+  const candidates = [run, path.join(run, 'results.json'), path.join(reportsDir(), run, 'results.json')];
+  for (const c of candidates) if (existsSync(c) && c.endsWith('.json')) return c;
+  throw new UsageError(`no results found for '${run}' (looked for ${candidates.join(', ')})`);
+}
+
+export function loadRun(run: string): RunResults {
+  const f = resolveRun(run);
+  return parseResults(readFileSync(f, 'utf8'), f);
+}
+
+/** Rebuilds a report from a results.json (or run id) without recomputing. */
+export async function reportCommand(run: string, opts: { out?: string }): Promise<void> {
+  const f = resolveRun(run);
+  const r = parseResults(readFileSync(f, 'utf8'), f);
+  const out = path.resolve(opts.out ?? path.dirname(f));
+  await writeReport(r, out);
+  console.log(`report rebuilt: ${path.relative(process.cwd(), out) || '.'}/index.html`);
+}
+
+/**
+ * Joins shard results: the union of their jobs per claim, re-analysed with the current
+ * claim definitions (the analysis is deterministic, so this equals an unsharded run).
+ */
+export async function mergeRuns(runs: RunResults[], reg: RegisteredClaim[]): Promise<RunResults> {
+  if (runs.length === 0) throw new UsageError('merge: give at least one results.json');
+  const tier = runs[0]!.tier;
+  const seed = runs[0]!.environment.rootSeed;
+  for (const r of runs) {
+    if (r.tier !== tier) throw new UsageError(`merge: tiers differ (${tier} vs ${r.tier} in ${r.runId})`);
+    if (r.environment.rootSeed !== seed) throw new UsageError(`merge: root seeds differ (${seed} vs ${r.environment.rootSeed})`);
+    if (r.environment.engineVersion !== runs[0]!.environment.engineVersion) {
+      console.error(`warning: merging runs of different engine versions (${runs[0]!.environment.engineVersion} vs ${r.environment.engineVersion})`);
+    }
+  }
+  const ids = [...new Set(runs.flatMap((r) => r.claims.map((c) => c.id)))];
+  const claims = ids.map((id) => {
+    const c = reg.find((x) => x.def.id === id);
+    if (!c) throw new UsageError(`merge: claim '${id}' is not in the registry`);
+    const jobs = new Map<string, RunResults['claims'][number]['jobs'][number]>();
+    for (const r of runs) for (const j of r.claims.find((x) => x.id === id)?.jobs ?? []) jobs.set(j.key, j);
+    return analyzeClaim(c, tier, [...jobs.values()], { rootSeed: seed });
+  });
+  const order = new Map(reg.map((c, i) => [c.def.id, i]));
+  claims.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  const started = runs.map((r) => r.startedAt).sort()[0]!;
+  const finished = runs.map((r) => r.finishedAt).sort().at(-1)!;
+  const { shard: _drop, ...first } = runs[0]!;
+  return {
+    ...first,
+    runId: `${first.runId.replace(/-shard.*$/, '')}-merged`,
+    startedAt: started,
+    finishedAt: finished,
+    wallMs: runs.reduce((s, r) => s + r.wallMs, 0),
+    claims,
+  };
+}
+
+export async function mergeCommand(files: string[], opts: { out?: string; claims?: string }): Promise<number> {
+  const runs = files.map(loadRun);
+  const merged = await mergeRuns(runs, await registry(opts.claims));
+  const out = path.resolve(opts.out ?? path.join(reportsDir(), merged.runId));
+  mkdirSync(out, { recursive: true });
+  await writeReport(merged, out);
+  printSummary(merged);
+  console.log(`\nmerged ${runs.length} run(s): ${path.relative(process.cwd(), out)}/index.html`);
+  return merged.claims.every((c) => c.matchesExpected) ? 0 : 1;
+}

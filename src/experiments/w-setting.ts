@@ -1,0 +1,93 @@
+/**
+ * The common setting of Wang et al. (W) as one reusable recipe, so claim files state
+ * their setting as data and call this instead of wiring data, teacher and init by hand.
+ *
+ *   X ∈ R^{d×n} with N(0, I_d) columns; y = f*(x) + ε, ε ~ N(0, σ_ε²);
+ *   f(x) = (1/√h) Σ v_i σ(w_iᵀx/√d), W_0, v_0 i.i.d. N(0, 1);
+ *   d = round(n·d/n), h = round(n·h/n) (aspect ratios fixed as n grows).
+ */
+import { activation, type Activation } from '../activations';
+import type { Mat } from '../linalg/mat';
+import {
+  type Dataset,
+  makeDataset,
+  multiIndexTeacher,
+  quadraticMixtureTeacher,
+  randomOrthonormal,
+  randomUnitVector,
+  singleIndexTeacher,
+  type Teacher,
+} from '../data/data';
+import { gaussianInit, type TwoLayerNet } from '../model/network';
+import type { Rng } from '../random';
+
+export interface WSetting {
+  /** d/n. */
+  dOverN: number;
+  /** h/n. */
+  hOverN: number;
+  /** Student activation name (e.g. 'normalized_relu'). */
+  student: string;
+  /** Teacher activation σ* (e.g. 'normalized_tanh'). */
+  teacher: string;
+  /** 'single' (σ*(βᵀx)), 'multi' ((1/k)Σσ*(β_iᵀx)), 'mixture' (σ*(βᵀx) + (τ/d)‖x‖²). */
+  teacherKind?: 'single' | 'multi' | 'mixture';
+  tau?: number;
+  k?: number;
+  noiseStd: number;
+  /** Fresh noiseless test points (0: none). */
+  nTest?: number;
+}
+
+export interface WDims {
+  n: number;
+  d: number;
+  h: number;
+}
+
+export function wDims(n: number, s: Pick<WSetting, 'dOverN' | 'hOverN'>): WDims {
+  return { n, d: Math.max(1, Math.round(n * s.dOverN)), h: Math.max(1, Math.round(n * s.hOverN)) };
+}
+
+export interface WProblem {
+  dims: WDims;
+  data: Dataset;
+  teacher: Teacher;
+  /** Fresh network at initialisation (callers clone before training). */
+  net: TwoLayerNet;
+  studentAct: Activation;
+}
+
+export function makeTeacher(rng: Rng, d: number, s: WSetting): Teacher {
+  const act = activation(s.teacher);
+  switch (s.teacherKind ?? 'single') {
+    case 'single':
+      return singleIndexTeacher(randomUnitVector(rng, d), act);
+    case 'mixture':
+      return quadraticMixtureTeacher(randomUnitVector(rng, d), act, s.tau ?? 0);
+    case 'multi':
+      return multiIndexTeacher(randomOrthonormal(rng, d, s.k ?? 1), act);
+    default:
+      throw new Error(`unknown teacherKind '${String(s.teacherKind)}' (single, multi, mixture)`);
+  }
+}
+
+/**
+ * The data, teacher and initial network of one job. Streams are split by purpose, so
+ * e.g. the data do not change when the student activation does.
+ */
+export function wProblem(rng: Rng, n: number, s: WSetting, studentOverride?: string): WProblem {
+  const dims = wDims(n, s);
+  const teacher = makeTeacher(rng.split('teacher'), dims.d, s);
+  const data = makeDataset(rng.split('data'), teacher, dims.d, n, { noiseStd: s.noiseStd, nTest: s.nTest ?? 0 });
+  const studentAct = activation(studentOverride ?? s.student);
+  const net = gaussianInit(rng.split('init'), dims.h, dims.d, studentAct);
+  return { dims, data, teacher, net, studentAct };
+}
+
+/** The same initial weights with another activation (to compare students on one draw). */
+export function withActivation(net: TwoLayerNet, act: Activation): TwoLayerNet {
+  return { W: net.W, v: net.v, act };
+}
+
+export type { Mat };

@@ -1,0 +1,130 @@
+/**
+ * The report of a run: `writeReport(results, outDir)` writes
+ *
+ *   results.json                 the validated results, pretty-printed
+ *   summary.md                   header, verdict table, per-claim sections, loose bounds,
+ *                                exponents nobody predicted
+ *   index.html                   every claim with its verdict, predictions and plots
+ *   <claim>/index.html           one claim in full (all tables, plots and jobs)
+ *   <claim>/<observable>.svg     log-log scaling plot with fit and predicted lines
+ *   <claim>/spectrum-<base>.svg  histogram (final vs initial, Marchenko–Pastur) + Q-Q
+ *   <claim>/series-<name>.svg    training curves, one line per size
+ *
+ * Everything comes from results.json; nothing is recomputed. Folder and file names are
+ * the ids and names with characters outside [A-Za-z0-9_.-] replaced by '_' (made unique).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { RESULTS_SCHEMA_VERSION, runResultsSchema, type RunResults } from '../claims/results';
+import { escapeHtml } from './format';
+import { renderClaimPage, renderIndex } from './html';
+import { prettyJson } from './json';
+import { renderSummary } from './markdown';
+import { layoutReport, slopePredictionsOn, type ClaimLayout } from './model';
+import { observableSpec, renderSvg, seriesSpec, spectrumSpec } from './plots';
+
+export { fmtNum, fmtDuration, escapeHtml, safeStem } from './format';
+export { layoutReport, type ClaimLayout, type PlotRef } from './model';
+export { observableSpec, spectrumSpec, seriesSpec, renderSvg, qqPairs } from './plots';
+export { prettyJson } from './json';
+
+export class ReportInputError extends Error {
+  override name = 'ReportInputError';
+}
+
+export interface WriteReportOptions {
+  /** Plots rendered at once (default 8). */
+  concurrency?: number;
+}
+
+export interface WriteReportResult {
+  /** Absolute paths of every file written. */
+  files: string[];
+  /** Plots that could not be rendered (a placeholder SVG was written in their place). */
+  warnings: string[];
+}
+
+/** Validates results against the schema, with a message naming the first bad field. */
+export function validateResults(results: unknown): RunResults {
+  const r = runResultsSchema.safeParse(results);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    const field = i.path.length > 0 ? i.path.map(String).join('.') : '(root)';
+    throw new ReportInputError(`results do not match schema ${RESULTS_SCHEMA_VERSION} at ${field}: ${i.message}`);
+  }
+  return r.data;
+}
+
+interface PlotTask {
+  path: string;
+  title: string;
+  spec: () => Record<string, unknown>;
+}
+
+function plotTasks(layouts: ClaimLayout[]): PlotTask[] {
+  const tasks: PlotTask[] = [];
+  for (const l of layouts) {
+    for (const o of l.claim.observables) {
+      const ref = l.observables.get(o.name);
+      if (ref) tasks.push({ path: ref.path, title: ref.title, spec: () => observableSpec(l.claim, o, slopePredictionsOn(l.claim, o.name)) });
+    }
+    for (const s of l.spectra) tasks.push({ path: s.ref.path, title: s.ref.title, spec: () => spectrumSpec(l.claim, s.data) });
+    for (const s of l.series) tasks.push({ path: s.ref.path, title: s.ref.title, spec: () => seriesSpec(l.claim, s.data) });
+  }
+  return tasks;
+}
+
+function placeholderSvg(title: string, message: string): string {
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="520" height="80" viewBox="0 0 520 80">` +
+    `<rect width="520" height="80" fill="#fff8e1"/>` +
+    `<text x="10" y="30" font-family="sans-serif" font-size="13" font-weight="bold">${escapeHtml(title)}</text>` +
+    `<text x="10" y="55" font-family="sans-serif" font-size="11">plot could not be rendered: ${escapeHtml(message)}</text></svg>`
+  );
+}
+
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+/** Writes the whole report of a run into outDir (created if missing). */
+export async function writeReport(results: RunResults, outDir: string, options: WriteReportOptions = {}): Promise<WriteReportResult> {
+  const data = validateResults(results);
+  const root = resolve(outDir);
+  const layouts = layoutReport(data);
+  await mkdir(root, { recursive: true });
+  await Promise.all(layouts.map((l) => mkdir(join(root, l.dir), { recursive: true })));
+
+  const written: string[] = [];
+  const warnings: string[] = [];
+  const put = async (rel: string, text: string) => {
+    await writeFile(join(root, rel), text, 'utf8');
+    written.push(rel);
+  };
+
+  await pool(plotTasks(layouts), options.concurrency ?? 8, async (t) => {
+    let svg: string;
+    try {
+      svg = await renderSvg(t.spec());
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      warnings.push(`${t.path}: ${msg}`);
+      svg = placeholderSvg(t.title, msg);
+    }
+    await put(t.path, svg);
+  });
+
+  await Promise.all([
+    put('results.json', `${prettyJson(data)}\n`),
+    put('summary.md', renderSummary(data, layouts)),
+    put('index.html', renderIndex(data, layouts)),
+    ...layouts.map((l) => put(`${l.dir}/index.html`, renderClaimPage(data, l))),
+  ]);
+
+  written.sort();
+  return { files: written.map((rel) => join(root, rel)), warnings };
+}

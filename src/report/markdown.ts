@@ -1,0 +1,122 @@
+/**
+ * summary.md: the run's header, one row per claim, then per claim its statement,
+ * predictions, observables per size, failed jobs and plots; at the end the bounds that
+ * look loose and the exponents nobody predicted.
+ */
+import type { RunResults } from '../claims/results';
+import { fmtShort, mdCell, mdText, variableSymbol, verdictBadge } from './format';
+import { looseBounds, slopePredictionsOn, unpredictedExponents, type ClaimLayout } from './model';
+import {
+  claimsTable,
+  failedJobs,
+  fitSummary,
+  looseText,
+  observableTable,
+  predictionsTable,
+  runFacts,
+  settingItems,
+  sweepText,
+  timingText,
+  unpredictedText,
+  verdictCounts,
+  type Table,
+} from './tables';
+
+function mdTable(t: Table): string {
+  const line = (cells: string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
+  return [line(t.header), `|${t.header.map(() => '---').join('|')}|`, ...t.rows.map(line)].join('\n');
+}
+
+function image(alt: string, path: string): string {
+  return `![${mdText(alt).replace(/[[\]]/g, '\\$&')}](${path})`;
+}
+
+function anchor(layout: ClaimLayout): string {
+  return `claim-${layout.dir}`;
+}
+
+export function renderSummary(results: RunResults, layouts: ClaimLayout[]): string {
+  const out: string[] = [];
+  out.push(`# ntk-verify report — run ${mdText(results.runId)}`, '');
+  out.push('| | |', '|---|---|', ...runFacts(results).map(([k, v]) => `| ${mdCell(k)} | ${mdCell(v)} |`), '');
+  out.push(`**${mdText(verdictCounts(results))}.** Open \`index.html\` for the plots in a browser.`, '');
+
+  out.push('## Claims', '');
+  const ct = claimsTable(results);
+  // The first cell links to the claim's section.
+  out.push(
+    [
+      `| ${ct.header.join(' | ')} |`,
+      `|${ct.header.map(() => '---').join('|')}|`,
+      ...ct.rows.map((row, i) => `| [${mdCell(layouts[i]!.claim.id)}](#${anchor(layouts[i]!)}) | ${row.slice(1).map(mdCell).join(' | ')} |`),
+    ].join('\n'),
+    '',
+  );
+
+  for (const layout of layouts) out.push(...claimSection(layout));
+
+  out.push('## Bounds that look loose', '');
+  const loose = looseBounds(results);
+  if (loose.length === 0) out.push('None: no confirmed bound has its CI well below the bound.', '');
+  else {
+    out.push('Confirmed `slope ≤` bounds whose CI upper end lies more than 0.25 below the bound: the truth may decay faster than the lemma says.', '');
+    for (const l of loose) out.push(`- **${mdText(l.claim.id)}** · ${mdText(looseText(l))}`);
+    out.push('');
+  }
+
+  out.push('## Exponents nobody predicted', '');
+  const unp = unpredictedExponents(results);
+  if (unp.length === 0) out.push('None: every fitted observable has a slope prediction.', '');
+  else {
+    out.push('Fitted log-log slopes of observables that no slope prediction is about (measured, not judged).', '');
+    for (const u of unp) out.push(`- **${mdText(u.claim.id)}** · ${mdText(unpredictedText(u))}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function claimSection(layout: ClaimLayout): string[] {
+  const c = layout.claim;
+  const X = variableSymbol(c.sweep.variable);
+  const out: string[] = [];
+  out.push(`<a id="${anchor(layout)}"></a>`, '', `## ${mdText(c.id)} — ${mdText(c.title)}`, '');
+  out.push(`**Verdict: ${verdictBadge(c.verdict)}**${c.matchesExpected ? '' : ' — ⚠️ differs from the expected verdict'}`, '');
+  out.push(`- **Source:** ${mdText(c.paper)}, ${mdText(c.source)}${c.file ? ` (\`${c.file.replace(/`/g, "'")}\`)` : ''}`);
+  out.push(`- **Statement:** ${mdText(c.statement)}`);
+  out.push(`- **Expectation:** ${mdText(c.expectation)}`);
+  out.push(`- **Sweep:** ${mdText(sweepText(c))}`);
+  out.push(`- **Timing:** ${mdText(timingText(c))}`);
+  const setting = settingItems(c);
+  if (setting.length > 0) out.push(`- **Setting:** ${setting.map((s) => `\`${s.replace(/`/g, "'")}\``).join(', ')}`);
+  out.push('');
+  if (c.note) out.push(`> **Known disagreement / setting note.** ${mdText(c.note)}`, '');
+
+  out.push('### Predictions', '', mdTable(predictionsTable(c)), '');
+
+  out.push('### Observables', '');
+  if (c.observables.length === 0) out.push('No observables recorded.', '');
+  for (const o of c.observables) {
+    const marked = slopePredictionsOn(c, o.name).length > 0 ? '' : o.fit ? ' (no prediction)' : '';
+    out.push(`#### ${mdText(o.label)} (\`${o.name.replace(/`/g, "'")}\`)${marked}`, '');
+    out.push(mdText(fitSummary(c, o)), '');
+    out.push(mdTable(observableTable(c, o)), '');
+    const ref = layout.observables.get(o.name);
+    if (ref) out.push(image(`${o.label} against ${X}`, ref.path), '');
+  }
+
+  const failed = failedJobs(c);
+  if (failed.length > 0) {
+    out.push('### Failed jobs', '');
+    for (const f of failed) out.push(`- ${mdText(f.where)}: \`${f.error.split('\n')[0]!.replace(/`/g, "'")}\``);
+    out.push('');
+  }
+
+  if (layout.spectra.length > 0 || layout.series.length > 0) {
+    out.push('### Spectra and training curves', '');
+    for (const s of layout.spectra) out.push(`- [${mdText(s.ref.title)}](${s.ref.path}) (${X} = ${fmtShort(s.data.job.x)}, trial ${s.data.job.trial})`);
+    for (const s of layout.series) out.push(`- [${mdText(s.ref.title)}](${s.ref.path})`);
+    out.push('');
+    for (const s of [...layout.spectra, ...layout.series]) out.push(image(s.ref.title, s.ref.path), '');
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+/**
+ * Scaling-law statistics: log-log fits, bootstrap confidence intervals and the verdict rules
+ * of CLAIMS.md (CONFIRMED / REFUTED / INCONCLUSIVE with a reason).
+ */
+export {
+  fitLogLog,
+  localSlopes,
+  checkPoints,
+  pointProblem,
+  distinctSizes,
+  FitInputError,
+  type Point,
+  type LogLogFit,
+  type LocalSlope,
+} from './fit';
+export {
+  bootstrapSlopeCI,
+  quantileSorted,
+  logGamma,
+  incompleteBeta,
+  studentTCdf,
+  studentTQuantile,
+  normalQuantile,
+  meanStd,
+  welchDiffCI,
+  type SlopeCI,
+  type BootstrapOptions,
+  type MeanCI,
+} from './bootstrap';
+export {
+  assessSlope,
+  checkSlopeData,
+  assessHolds,
+  makeHoldsCase,
+  assessCompare,
+  assessTransition,
+  fmtFixed,
+  fmtSig,
+  DEFAULT_SLOPE_TOL,
+  DEFAULT_MIN_SIZES,
+  DEFAULT_MIN_SPAN,
+  DEFAULT_MIN_TRIALS,
+  DEFAULT_LOOSE_MARGIN,
+  type Verdict,
+  type SlopePrediction,
+  type SlopeAssessOptions,
+  type SlopeDataCheck,
+  type SlopeAssessment,
+  type Relation,
+  type HoldsCase,
+  type HoldsAssessment,
+  type CompareOptions,
+  type CompareAssessment,
+  type TransitionPoint,
+  type TransitionOptions,
+  type TransitionLevel,
+  type TransitionAssessment,
+} from './verdict';

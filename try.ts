@@ -1,0 +1,12 @@
+import { loadRegistry, selectClaims } from '/work/main/src/claims/registry';
+import { runClaims } from '/work/main/src/claims/runner';
+import { JobCache } from '/work/main/src/claims/cache';
+import { printSummary } from '/work/main/src/cli/run';
+const ids = process.argv.slice(2);
+const tier = (process.env.TIER ?? 'smoke') as 'smoke';
+const reg = await loadRegistry();
+const t0 = Date.now();
+const r = await runClaims(selectClaims(reg, ids), { tier, cache: new JobCache(undefined, false), workers: Number(process.env.JOBS ?? 1) });
+printSummary(r);
+for (const c of r.claims) for (const o of c.observables) console.log(c.id, o.name, o.fit?.slope.toFixed(3), o.ci ? `[${o.ci.lo.toFixed(3)}, ${o.ci.hi.toFixed(3)}]` : o.fitProblem, o.local.map(l=>l.slope.toFixed(2)).join(' '));
+console.log('wall', Date.now() - t0, 'ms');

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern "C" {
@@ -347,6 +348,107 @@ Napi::Value Potrs(const Napi::CallbackInfo &info) {
   return env.Undefined();
 }
 
+
+// ---------------------------------------------------------------- activations
+// σ and σ' over a whole buffer (the h×n pre-activations of a training step), split over
+// the BLAS thread count. ids: 0 identity, 1 relu, 2 leaky relu (param = slope),
+// 3 tanh, 4 sigmoid, 5 softplus, 6 erf. The affine map (σ − shift)/scale gives the
+// normalized variants. Formulas match src/activations (libm's tanh/erf/exp/log1p are
+// within an ulp of the TypeScript ones).
+namespace act {
+constexpr double kTwoOverSqrtPi = 1.1283791670955126;
+
+inline void one(int id, double x, double param, double &f, double &d) {
+  switch (id) {
+    case 0: f = x; d = 1.0; break;
+    case 1: f = x > 0 ? x : 0.0; d = x > 0 ? 1.0 : 0.0; break;
+    case 2: f = x > 0 ? x : param * x; d = x > 0 ? 1.0 : param; break;
+    case 3: {
+      // One exponential for both: with m = expm1(−2|x|), e = 1 + m,
+      // tanh|x| = −m/(2 + m) and sech² x = 4e/(1 + e)² (no cancellation near 0 or in the tails).
+      const double ax = std::fabs(x);
+      const double m = std::expm1(-2.0 * ax);
+      const double t = -m / (2.0 + m);
+      f = x < 0 ? -t : t;
+      const double e = 1.0 + m;
+      d = 4.0 * e / ((2.0 + m) * (2.0 + m));
+      break;
+    }
+    case 4: {
+      const double e = std::exp(-std::fabs(x));
+      const double p = 1.0 / (1.0 + e);
+      f = x >= 0 ? p : e * p;
+      d = e * p * p;
+      break;
+    }
+    case 5: {
+      const double e = std::exp(-std::fabs(x));
+      f = std::log1p(e) + (x > 0 ? x : 0.0);
+      const double p = 1.0 / (1.0 + e);
+      d = x >= 0 ? p : e * p;
+      break;
+    }
+    default: {
+      f = std::erf(x);
+      d = kTwoOverSqrtPi * std::exp(-x * x);
+      break;
+    }
+  }
+}
+
+void range(int id, const double *src, double *outF, double *outD, long long lo, long long hi, double param, double shift,
+           double inv) {
+  double f, d;
+  for (long long i = lo; i < hi; ++i) {
+    one(id, src[i], param, f, d);
+    outF[i] = (f - shift) * inv;
+    if (outD) outD[i] = d * inv;
+  }
+}
+}  // namespace act
+
+// actApply(id, src, outF, outD|null, n, param, shift, scale)
+Napi::Value ActApply(const Napi::CallbackInfo &info) {
+  static const char *OP = "actApply";
+  Napi::Env env = info.Env();
+  NEED_ARGS(8);
+  ARG_INT(0, "id", id) ARG_BUF(1, "src", src) ARG_BUF(2, "outF", outF)
+  Buf outD{nullptr, 0};
+  if (!info[3].IsNull() && !info[3].IsUndefined()) {
+    if (!getBuf(info, 3, OP, "outD", &outD)) return env.Undefined();
+  }
+  ARG_INT(4, "n", n) ARG_NUM(5, "param", param) ARG_NUM(6, "shift", shift) ARG_NUM(7, "scale", scale)
+  if (id > 6) {
+    fail(env, "actApply: unknown activation id " + std::to_string(id));
+    return env.Undefined();
+  }
+  if ((long long)src.len < n || (long long)outF.len < n || (outD.p && (long long)outD.len < n)) {
+    fail(env, "actApply: buffers shorter than n = " + std::to_string(n));
+    return env.Undefined();
+  }
+  if (!(scale > 0)) {
+    fail(env, "actApply: scale must be positive");
+    return env.Undefined();
+  }
+  const double inv = 1.0 / scale;
+  int threads = std::max(1, openblas_get_num_threads());
+  if (n < 65536) threads = 1;
+  if (threads == 1) {
+    act::range((int)id, src.p, outF.p, outD.p, 0, n, param, shift, inv);
+    return env.Undefined();
+  }
+  std::vector<std::thread> pool;
+  const long long chunk = (n + threads - 1) / threads;
+  for (int t = 1; t < threads; ++t) {
+    const long long lo = t * chunk, hi = std::min(n, lo + chunk);
+    if (lo >= hi) break;
+    pool.emplace_back(act::range, (int)id, src.p, outF.p, outD.p, lo, hi, param, shift, inv);
+  }
+  act::range((int)id, src.p, outF.p, outD.p, 0, std::min(n, chunk), param, shift, inv);
+  for (auto &th : pool) th.join();
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo &info) {
   static const char *OP = "setThreads";
   Napi::Env env = info.Env();
@@ -382,6 +484,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gesv", Napi::Function::New(env, Gesv));
   exports.Set("potrf", Napi::Function::New(env, Potrf));
   exports.Set("potrs", Napi::Function::New(env, Potrs));
+  exports.Set("actApply", Napi::Function::New(env, ActApply));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("info", Napi::Function::New(env, Info));

@@ -23,11 +23,11 @@ export default defineClaim({
     'The difference is a diagonal of size O(1) plus off-diagonal entries O(d^{-3/2}) (higher Hermite terms (xᵢᵀxⱼ/d)^k): ' +
     'the operator norm sees the small off-diagonal part spread over n, the Frobenius norm sums the n diagonal terms.',
   setting: { activation: 'erf', init: 'symmetric', n: 1000, m: 2000, covariance: 'identity' },
-  tierSetting: { smoke: { n: 500, m: 1000 }, standard: { n: 2000, m: 4000 }, paper: { n: 10000, m: 20000 } },
+  tierSetting: { smoke: { n: 1000, m: 2000 }, standard: { n: 2000, m: 4000 }, paper: { n: 10000, m: 20000 } },
   sweep: {
     variable: 'd',
     values: { smoke: [8, 16, 32, 64], standard: [16, 32, 64, 128, 256], paper: [32, 64, 128, 256, 512, 1024] },
-    trials: { smoke: 3, standard: 4, paper: 10 },
+    trials: { smoke: 4, standard: 4, paper: 10 },
   },
   observables: {
     opDiff: { label: '‖Θ1(W₀) − Θlin1‖_op' },
@@ -38,6 +38,11 @@ export default defineClaim({
     { kind: 'slope≤', observable: 'opDiff', exponent: -1, tol: 0, source: 'Prop. 3.4: faster than 1/d', label: '‖Θ1 − Θlin1‖_op decays faster than 1/d: slope ≤ −1' },
     { kind: 'slope≥', observable: 'froDiff', exponent: -1, tol: 0, source: 'Fig. 5: Frobenius slower than 1/d', label: '‖Θ1 − Θlin1‖_F decays slower than 1/d: slope ≥ −1' },
   ],
+  note:
+    'Measured at the standard tier (n = 2000, m = 4000, d = 16…256, 4 trials): operator-norm slope −1.08 [−1.09, −1.07], ' +
+    'Frobenius slope −0.58 [−0.59, −0.58], as the proposition and Fig. 5 say. The local slopes of the operator norm drift from ' +
+    '−1.31 to −0.80 as d approaches n/8: at fixed n the O(1) diagonal mismatch E φ′(g)² − ζ² (≈ 0.145 for erf) is a floor ' +
+    'that ‖Θ1 − Θlin1‖_op cannot go below, so the statement is about d ≪ n (the paper\'s n = 10⁴).',
   run: ({ x: d, setting: s, rng }) => {
     const p = hProblem(rng, { d, n: s.n as number, m: s.m as number }, s.activation as string);
     const K1 = firstLayerNtk(p.net, p.X);

@@ -26,6 +26,9 @@ const setting = {
   loss: '(1/(2n))‖y − f(X)‖²',
 };
 
+/** Confirmed at the standard tier; the smoke tier's CIs are too wide to decide. */
+const SMOKE_UNDECIDED = { smoke: 'INCONCLUSIVE', standard: 'CONFIRMED', paper: 'CONFIRMED' } as const;
+
 const observables: Record<string, { label: string }> = {};
 for (const s of ['relu', 'tanh']) {
   observables[`wFroScaled_${s}`] = { label: `(1/√d)‖W₃ − W₀‖_F (${s})` };
@@ -48,24 +51,37 @@ export default defineClaim({
   setting,
   sweep: {
     variable: 'n',
-    values: { smoke: [200, 400, 800, 1600], standard: [250, 500, 1000, 2000, 4000], paper: [500, 1000, 2000, 4000, 8000] },
-    trials: { smoke: 3, standard: 5, paper: 25 },
+    values: { smoke: [150, 300, 600, 1200], standard: [250, 500, 1000, 2000, 4000], paper: [500, 1000, 2000, 4000, 8000] },
+    trials: { smoke: 4, standard: 5, paper: 25 },
   },
   observables,
   predictions: [
+    // At smoke sizes (n ≤ 1200, 4 trials) the trial-to-trial spread leaves CIs about ±0.15 wide:
+    // predictions that the standard tier confirms are undecided there (SMOKE_UNDECIDED).
     ...['relu', 'tanh'].flatMap((s) => [
-      { kind: 'slope≤' as const, observable: `wFroScaled_${s}`, exponent: -1, source: 'Lemma 5.1' },
-      { kind: 'slope≤' as const, observable: `ckFro_${s}`, exponent: -1, source: 'Lemma 5.1' },
-      { kind: 'slope≤' as const, observable: `k1Fro_${s}`, exponent: -1, source: 'Lemma 5.1' },
+      { kind: 'slope≤' as const, observable: `wFroScaled_${s}`, exponent: -1, source: 'Lemma 5.1', ...(s === 'tanh' ? { expected: SMOKE_UNDECIDED } : {}) },
+      { kind: 'slope≤' as const, observable: `ckFro_${s}`, exponent: -1, source: 'Lemma 5.1', expected: SMOKE_UNDECIDED },
+      {
+        kind: 'slope≤' as const, observable: `k1Fro_${s}`, exponent: -1, source: 'Lemma 5.1',
+        // Measured: the ReLU student's K1 change decays like n^{-0.73} (see note).
+        ...(s === 'relu' ? { expected: { smoke: 'INCONCLUSIVE', standard: 'REFUTED', paper: 'REFUTED' } as const } : {}),
+      },
     ]),
     // Fig. 28 shows a ReLU student; its rate statements are checked on the ReLU runs.
-    { kind: 'slope≈', observable: 'ckFro_relu', exponent: -1, source: 'Fig. 28(b): order exactly n^{-1}' },
-    { kind: 'slope≈', observable: 'k1Op_relu', exponent: -1, source: 'Fig. 28(c): consistent with n^{-1}' },
+    { kind: 'slope≈', observable: 'ckFro_relu', exponent: -1, source: 'Fig. 28(b): order exactly n^{-1}', expected: SMOKE_UNDECIDED },
+    { kind: 'slope≈', observable: 'k1Op_relu', exponent: -1, source: 'Fig. 28(c): consistent with n^{-1}', expected: 'INCONCLUSIVE' },
     {
       kind: 'slope≥', observable: 'k1Fro_relu', exponent: -1, tol: 0, source: 'Fig. 28(c): slower than n^{-1} (ReLU)',
-      label: '‖K1₃ − K1₀‖_F (relu) decays slower than n^{-1}: slope ≥ −1',
+      label: '‖K1₃ − K1₀‖_F (relu) decays slower than n^{-1}: slope ≥ −1', expected: SMOKE_UNDECIDED,
     },
   ],
+  note:
+    'Lemma 5.1\'s O(n^{-1}) bound on ‖K1₃ − K1₀‖_F holds for the smooth (tanh) student (slope −1.50 [−1.57, −1.43] at the ' +
+    'standard tier, n = 250…4000, 5 trials: loose) but not for the ReLU student: −0.73 [−0.81, −0.65], REFUTED at the standard ' +
+    'tier (at smoke sizes the CI is too wide to decide). This is what Fig. 28(c) shows ("slower than n^{-1}", CONFIRMED here): ' +
+    'σ′ of ReLU jumps, so the first-layer NTK changes through pre-activations that change sign, a fraction of order ‖ΔZ‖ ' +
+    'of the entries, and the lemma\'s smoothness does not apply. The NTK operator-norm change of the ReLU student, "consistent ' +
+    'with n^{-1}" in the figure, measures −0.88 [−0.99, −0.77] with local slopes between −0.5 and −1.2: INCONCLUSIVE at the sizes run.',
   run: ({ x: n, setting: s, rng }) => {
     const p = wProblem(rng, n, s as unknown as WSetting);
     const values: Record<string, number> = {};

@@ -38,3 +38,63 @@ export function vectorFn(act: Activation, kind: DerivativeKind = 'f'): (src: Flo
     act.apply(kind, src, out, n);
   };
 }
+
+// ------------------------------------------------------------ native fast path
+import { backend } from '../linalg/backend';
+import {
+  erfActivation,
+  identityActivation,
+  leakyReluActivation,
+  reluActivation,
+  sigmoidActivation,
+  softplusActivation,
+  tanhActivation,
+} from './activation';
+
+interface NativeSpec { id: number; param: number; shift: number; scale: number }
+
+/** Built-in activations the native addon evaluates (ids of native/ntkv_native.cc actApply). */
+const NATIVE_IDS = new Map<Activation, { id: number; param: number }>([
+  [identityActivation, { id: 0, param: 0 }],
+  [reluActivation, { id: 1, param: 0 }],
+  [leakyReluActivation, { id: 2, param: 0.01 }],
+  [tanhActivation, { id: 3, param: 0 }],
+  [sigmoidActivation, { id: 4, param: 0 }],
+  [softplusActivation, { id: 5, param: 0 }],
+  [erfActivation, { id: 6, param: 0 }],
+]);
+
+function nativeSpec(act: Activation): NativeSpec | undefined {
+  const direct = NATIVE_IDS.get(act);
+  if (direct) return { ...direct, shift: 0, scale: 1 };
+  const n = act as Activation & { base?: Activation; shift?: number; scale?: number };
+  if (n.base && n.shift !== undefined && n.scale !== undefined) {
+    const b = NATIVE_IDS.get(n.base);
+    if (b) return { ...b, shift: n.shift, scale: n.scale };
+  }
+  return undefined;
+}
+
+/** Below this many entries the JavaScript loops are as fast as a call into the addon. */
+const NATIVE_MIN = 4096;
+
+/**
+ * outF = σ(src) and (when outD1 is given) outD1 = σ'(src) over the first n entries — the
+ * hot elementwise pass of every training step. Built-in activations run in the native
+ * addon over the BLAS thread count (libm's tanh/erf/exp, within an ulp of the TypeScript
+ * loops); anything else, or the JS backend, runs the activation's own loops.
+ */
+export function applyActivationBulk(
+  act: Activation, src: Float64Array, outF: Float64Array, outD1: Float64Array | undefined, n: number,
+): void {
+  const b = backend();
+  if (n >= NATIVE_MIN && b.activation) {
+    const spec = nativeSpec(act);
+    if (spec) {
+      b.activation(spec.id, src, outF, outD1 ?? null, n, spec.param, spec.shift, spec.scale);
+      return;
+    }
+  }
+  if (outD1) act.applyWithDerivative(src, outF, outD1, n);
+  else act.apply('f', src, outF, n);
+}

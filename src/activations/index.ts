@@ -28,4 +28,4 @@ export {
   type GaussianConstants,
   type GaussianMoments,
 } from './constants';
-export { applyToMat, applyWithDerivativeToMat, vectorFn } from './bulk';
+export { applyActivationBulk, applyToMat, applyWithDerivativeToMat, vectorFn } from './bulk';

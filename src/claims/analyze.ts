@@ -7,7 +7,7 @@
  * is seeded by (root seed, claim, observable)), which is what makes shard + merge equal
  * to a whole run.
  */
-import type { Prediction, Tier, Verdict } from './define';
+import { type Prediction, type Tier, type Verdict, expectedVerdict } from './define';
 import type { RegisteredClaim } from './registry';
 import type { ClaimResult, JobRecord, ObservableSummary, PredictionResult } from './results';
 import {
@@ -94,7 +94,7 @@ export function analyzeClaim(c: RegisteredClaim, tier: Tier, jobs: JobRecord[], 
     summarize(name, o.label, pointsOf(okJobs, name), o.fit ?? true, streamKey([opts.rootSeed, d.id, name, 'bootstrap'])));
 
   const predictions: PredictionResult[] = d.predictions.map((p, idx) => {
-    const expected: Verdict = p.expected ?? 'CONFIRMED';
+    const expected: Verdict = expectedVerdict(p.expected, tier);
     const base = { source: p.source, expected };
     const seed = streamKey([opts.rootSeed, d.id, 'prediction', idx]);
     let r: Omit<PredictionResult, 'expected' | 'matchesExpected'>;

@@ -57,6 +57,18 @@ export interface JobContext {
 
 const slopeKinds = ['slope≈', 'slope≤', 'slope≥', 'bounded'] as const;
 
+const expectedSchema = z.union([
+  z.enum(VERDICTS),
+  z.object({ smoke: z.enum(VERDICTS).optional(), standard: z.enum(VERDICTS).optional(), paper: z.enum(VERDICTS).optional() }),
+]);
+
+/** The verdict a prediction is expected to have at a tier (default CONFIRMED). */
+export function expectedVerdict(expected: Verdict | Partial<Record<Tier, Verdict>> | undefined, tier: Tier): Verdict {
+  if (expected === undefined) return 'CONFIRMED';
+  if (typeof expected === 'string') return expected;
+  return expected[tier] ?? 'CONFIRMED';
+}
+
 const predictionSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.enum(slopeKinds),
@@ -68,8 +80,12 @@ const predictionSchema = z.discriminatedUnion('kind', [
     source: z.string().optional(),
     /** One line: what this prediction says, for the report. */
     label: z.string().optional(),
-    /** Verdict this suite expects here (default CONFIRMED); differs when the claim's note explains a disagreement. */
-    expected: z.enum(VERDICTS).optional(),
+    /**
+     * Verdict this suite expects here (default CONFIRMED); differs when the claim's note
+     * explains a disagreement with the paper. Per tier ({ smoke: 'INCONCLUSIVE', ... })
+     * when small sizes cannot decide what larger ones do — say so in the note.
+     */
+    expected: expectedSchema.optional(),
   }),
   z.object({
     kind: z.literal('holds'),
@@ -78,7 +94,7 @@ const predictionSchema = z.discriminatedUnion('kind', [
     relTol: z.number().nonnegative().optional(),
     source: z.string().optional(),
     label: z.string().optional(),
-    expected: z.enum(VERDICTS).optional(),
+    expected: expectedSchema.optional(),
   }),
   z.object({
     kind: z.literal('compare'),
@@ -90,7 +106,7 @@ const predictionSchema = z.discriminatedUnion('kind', [
     margin: z.number().optional(),
     source: z.string().optional(),
     label: z.string().optional(),
-    expected: z.enum(VERDICTS).optional(),
+    expected: expectedSchema.optional(),
   }),
   z.object({
     kind: z.literal('transition'),
@@ -102,7 +118,7 @@ const predictionSchema = z.discriminatedUnion('kind', [
     expectedAt: z.tuple([z.number(), z.number()]).optional(),
     source: z.string().optional(),
     label: z.string().optional(),
-    expected: z.enum(VERDICTS).optional(),
+    expected: expectedSchema.optional(),
   }),
 ]);
 

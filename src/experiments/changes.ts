@@ -2,11 +2,11 @@
  * Measurements of how far training moved a network: weights, outputs and kernels,
  * between a snapshot at initialisation and the trained network.
  */
-import { frobenius, sub, symmetricOpNorm } from '../linalg/ops';
+import { frobenius, sub } from '../linalg/ops';
 import type { Mat } from '../linalg/mat';
 import { type KernelName, kernelDifference, networkKernels, type NetworkKernels } from '../kernels/empirical';
 import { cloneNet, predict, type TwoLayerNet } from '../model/network';
-import { matrixNorms, type MatrixNorms } from '../spectra';
+import { matrixNorms, symmetricSpectralNorm, type MatrixNorms } from '../spectra';
 import { type TrainConfig, type TrainResult, train } from '../train/train';
 
 /** Trains a copy of `net0` (left untouched) and returns both. */
@@ -49,7 +49,7 @@ export function kernelChanges(
   const changes: Partial<Record<KernelName, KernelChange>> = {};
   for (const k of which) {
     const D = kernelDifference(K0[k]!, Kt[k]!);
-    changes[k] = { fro: frobenius(D), op: symmetricOpNorm(D), initialFro: frobenius(K0[k]!) };
+    changes[k] = { fro: frobenius(D), op: symmetricSpectralNorm(D), initialFro: frobenius(K0[k]!) };
   }
   return { changes, K0, Kt };
 }

@@ -53,6 +53,14 @@ export interface LinalgBackend {
   potrf(n: number, A: Float64Array, lda: number): void;
   /** Solve with a lower Cholesky factor from potrf; B becomes X. */
   potrs(n: number, nrhs: number, L: Float64Array, lda: number, B: Float64Array, ldb: number): void;
+  /**
+   * Optional: outF = (σ(src) − shift)/scale and outD = σ'(src)/scale for a built-in σ (ids in
+   * native/ntkv_native.cc), over the first n entries, on the BLAS threads.
+   */
+  activation?(
+    id: number, src: Float64Array, outF: Float64Array, outD: Float64Array | null, n: number,
+    param: number, shift: number, scale: number,
+  ): void;
   setThreads(threads: number): void;
   getThreads(): number;
   /** What computes: BLAS library and version string, CPU kernel name. */

@@ -26,6 +26,7 @@ interface NativeAddon {
   gesv: LinalgBackend['gesv'];
   potrf: LinalgBackend['potrf'];
   potrs: LinalgBackend['potrs'];
+  actApply: NonNullable<LinalgBackend['activation']>;
   setThreads(t: number): void;
   getThreads(): number;
   info(): { config: string; corename: string; threads: number };
@@ -52,6 +53,7 @@ export function loadNativeBackend(): LinalgBackend | null {
       gesv: a.gesv,
       potrf: a.potrf,
       potrs: a.potrs,
+      activation: a.actApply,
       setThreads: (t) => a.setThreads(t),
       getThreads: () => a.getThreads(),
       describe: () => {

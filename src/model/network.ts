@@ -10,7 +10,7 @@
  *   ∇_v L = (1/(n√h)) σ(Z) r
  *   ∇_W L = (1/(n√(dh))) [(v rᵀ) ⊙ σ'(Z)] Xᵀ
  */
-import type { Activation } from '../activations';
+import { type Activation, applyActivationBulk } from '../activations';
 import { matmul, matvec } from '../linalg/ops';
 import { type Mat, ShapeError, assertFinite, assertFiniteArray, clone, shapeOf, zeros } from '../linalg/mat';
 import type { Rng } from '../random';
@@ -101,11 +101,7 @@ export function forward(
   }
   matmul(net.W, X, { alpha: 1 / Math.sqrt(d), out: c.Z, beta: 0 });
   const len = h * n;
-  if (opts.derivative) {
-    net.act.applyWithDerivative(c.Z.data, c.A.data, c.D.data, len);
-  } else {
-    net.act.apply('f', c.Z.data, c.A.data, len);
-  }
+  applyActivationBulk(net.act, c.Z.data, c.A.data, opts.derivative ? c.D.data : undefined, len);
   c.hasDerivative = opts.derivative ?? false;
   matvec(c.A, net.v, { trans: true, alpha: 1 / Math.sqrt(h), out: c.f, beta: 0 });
   return c;

@@ -11,7 +11,7 @@ export {
   type LanczosResult,
   type SymmetricOperator,
 } from './lanczos';
-export { matrixNorms, type MatrixNorms } from './norms';
+export { matrixNorms, symmetricSpectralNorm, type MatrixNorms } from './norms';
 export { wasserstein1, wasserstein2, kolmogorovDistance } from './distances';
 export {
   mpEdges,

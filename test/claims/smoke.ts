@@ -1,0 +1,31 @@
+/**
+ * The smoke tier of the registry as tests: every claim runs fresh (no cache), must give
+ * its expected verdicts, and must match its fixture (fixtures/<ID>/smoke.json) within
+ * the per-observable tolerances. npm test never writes fixtures; on a mismatch it leaves
+ * fixtures/<ID>/smoke.obtained.json beside the fixture and prints the differences.
+ * Regenerate deliberately with: npx ntk-verify fixtures update <ID>
+ */
+import { expect, it } from 'vitest';
+import { JobCache } from '../../src/claims/cache';
+import { engineVersion } from '../../src/claims/engine-version';
+import { compareWithFixture, fixtureFromResult, formatComparison, readFixture, writeFixture } from '../../src/claims/fixtures';
+import { loadRegistry } from '../../src/claims/registry';
+import { DEFAULT_ROOT_SEED, runClaims } from '../../src/claims/runner';
+
+export async function smokeTests(paper: string): Promise<void> {
+  const reg = (await loadRegistry()).filter((c) => c.def.paper === paper);
+  for (const c of reg) {
+    it(`${c.def.id} (${c.def.source}): expected verdicts and fixture at the smoke tier`, async () => {
+      const r = await runClaims([c], { tier: 'smoke', cache: new JobCache(undefined, false), rootSeed: DEFAULT_ROOT_SEED });
+      const res = r.claims[0]!;
+      const failedJobs = res.jobs.filter((j) => j.status === 'failed').map((j) => j.error);
+      expect(failedJobs, 'no job may fail').toEqual([]);
+      const mismatched = res.predictions.filter((p) => !p.matchesExpected).map((p) => `${p.label}: ${p.verdict} (expected ${p.expected}) — ${p.reason}`);
+      expect(mismatched, 'every prediction has its expected verdict').toEqual([]);
+      const tols = Object.fromEntries(Object.entries(c.def.observables).map(([k, o]) => [k, o.fixtureRelTol]));
+      const cmp = compareWithFixture(res, readFixture(c.def.id, 'smoke'), tols);
+      if (!cmp.ok && !cmp.missing) writeFixture(fixtureFromResult(res, 'smoke', DEFAULT_ROOT_SEED, engineVersion()), undefined, '.obtained');
+      expect(cmp.ok, formatComparison(cmp)).toBe(true);
+    });
+  }
+}

@@ -46,8 +46,9 @@ function pointsOf(jobs: JobRecord[], name: string): Point[] {
   return pts.sort((a, b) => a.x - b.x || a.trial - b.trial);
 }
 
+/** 3 significant digits with a true minus sign (labels are read by people). */
 function fmt(v: number): string {
-  return Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v);
+  return Number.isFinite(v) ? Number(v.toPrecision(3)).toString().replace('-', '−') : String(v);
 }
 
 function summarize(name: string, label: string, pts: Point[], fitWanted: boolean, seed: string): ObservableSummary {

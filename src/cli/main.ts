@@ -55,6 +55,18 @@ cli
   });
 
 cli
+  .command('diff <a> [b]', 'Compare two runs (ids, folders or results.json files), or a run with fixtures/ (--fixtures): verdicts, slopes, values')
+  .option('--fixtures', 'Compare run <a> with fixtures/<ID>/<tier>.json instead of a second run')
+  .option('--json', 'Print the diff as JSON')
+  .option('--rel-tol <x>', 'Relative tolerance for every value and slope (default: each observable\'s fixtureRelTol, else 1e-6)')
+  .option('--limit <n>', 'Rows of value changes shown in the Markdown table', { default: 20 })
+  .option('--claims <dir>', 'Claims folder, for the observables\' tolerances (default: claims/, or NTKV_CLAIMS_DIR)')
+  .action(async (a: string, b: string | undefined, opts) => {
+    const { diffCommand } = await import('./diff');
+    exitCode = await diffCommand(a, b, opts);
+  });
+
+cli
   .command('inspect', 'Analyse your own matrices (.npy): outputs, kernels, and optionally a few training steps')
   .option('--X <file>', 'Inputs, d×n (columns are samples)')
   .option('--W <file>', 'First layer, h×d')
@@ -87,14 +99,14 @@ cli
   });
 
 cli.help();
-cli.version('0.1.0');
+cli.version('0.1.0', '--version'); // no -v alias: inspect takes --v <file>
 
 try {
   cli.parse(process.argv, { run: false });
   if (!cli.matchedCommand && !cli.options.help && !cli.options.version) {
     const given = cli.args[0];
     if (given !== undefined) {
-      throw new UsageError(`unknown command '${given}'. Commands: list, run, report, merge, fixtures, inspect, doctor, bench`);
+      throw new UsageError(`unknown command '${given}'. Commands: list, run, report, merge, diff, fixtures, inspect, doctor, bench`);
     }
     cli.outputHelp();
   } else {

@@ -98,8 +98,8 @@ function tailSections(results: RunResults, linkFor: (c: ClaimResult) => string):
   return [
     '<h2 id="loose">Bounds that look loose</h2>',
     loose.length === 0
-      ? '<p>None: no confirmed bound has its CI well below the bound.</p>'
-      : `<p>Confirmed bounds whose CI upper end lies more than 0.25 below the bound: the truth may decay faster than the lemma says.</p><ul>${loose.map((l) => li(l.claim, looseText(l))).join('')}</ul>`,
+      ? '<p>None: no confirmed bound has its CI well inside the bound.</p>'
+      : `<p>Confirmed bounds whose CI lies more than 0.25 inside them (<code>slope ≤ b</code>: upper end below b − 0.25; <code>slope ≥ b</code>: lower end above b + 0.25): the exponent the lemma gives may not be sharp.</p><ul>${loose.map((l) => li(l.claim, looseText(l))).join('')}</ul>`,
     '<h2 id="unpredicted">Exponents nobody predicted</h2>',
     unp.length === 0
       ? '<p>None: every fitted observable has a slope prediction.</p>'

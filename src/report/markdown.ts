@@ -57,9 +57,9 @@ export function renderSummary(results: RunResults, layouts: ClaimLayout[]): stri
 
   out.push('## Bounds that look loose', '');
   const loose = looseBounds(results);
-  if (loose.length === 0) out.push('None: no confirmed bound has its CI well below the bound.', '');
+  if (loose.length === 0) out.push('None: no confirmed bound has its CI well inside the bound.', '');
   else {
-    out.push('Confirmed `slope ≤` bounds whose CI upper end lies more than 0.25 below the bound: the truth may decay faster than the lemma says.', '');
+    out.push('Confirmed bounds whose CI lies more than 0.25 inside them (`slope ≤ b`: upper end below b − 0.25; `slope ≥ b`: lower end above b + 0.25): the exponent the lemma gives may not be sharp.', '');
     for (const l of loose) out.push(`- **${mdText(l.claim.id)}** · ${mdText(looseText(l))}`);
     out.push('');
   }

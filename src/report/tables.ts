@@ -186,8 +186,15 @@ export function looseText(l: LooseBound): string {
   const b = predictedExponent(p);
   const ci = p.ci ? fmtInterval(p.ci.lo, p.ci.hi) : 'no CI';
   const slope = p.fit ? fmtNum(p.fit.slope) : '—';
-  const bound = b !== undefined ? `${fmtNum(b)}${p.tol !== undefined ? ` (+${fmtNum(p.tol)} tolerance)` : ''}` : '—';
-  const gap = b !== undefined && p.ci ? `; the CI's upper end is ${fmtNum(b - p.ci.hi)} below the bound` : '';
+  // A `slope ≥ b` bound is loose when the CI's lower end lies well above b; `slope ≤ b` mirrors it.
+  const lower = p.kind === 'slope≥';
+  const bound = b !== undefined ? `${fmtNum(b)}${p.tol !== undefined ? ` (${lower ? '−' : '+'}${fmtNum(p.tol)} tolerance)` : ''}` : '—';
+  const gap =
+    b === undefined || !p.ci
+      ? ''
+      : lower
+        ? `; the CI's lower end is ${fmtNum(p.ci.lo - b)} above the bound`
+        : `; the CI's upper end is ${fmtNum(b - p.ci.hi)} below the bound`;
   return `${p.label}: measured ${slope} ${ci} against the bound ${bound}${gap}`;
 }
 

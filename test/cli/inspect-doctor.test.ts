@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { activation } from '../../src/activations';
+import { writeNpy } from '../../src/io/npy';
+import { transpose } from '../../src/linalg';
+import { networkKernels } from '../../src/kernels/empirical';
+import { gaussianInit, predict } from '../../src/model/network';
+import { rngFor } from '../../src/random';
+
+const root = path.resolve(__dirname, '../..');
+const bin = path.join(root, 'bin/ntk-verify.mjs');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'ntkv-inspect-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const run = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+
+describe('ntk-verify inspect', () => {
+  const rng = rngFor(5, 'inspect-test');
+  const [n, d, h] = [40, 12, 30];
+  const net = gaussianInit(rng.split('net'), h, d, activation('tanh'));
+  const X = rng.split('X').randn(d, n);
+  const y = rng.split('y').fillNormal(new Float64Array(n));
+  const f = (name: string) => path.join(tmp, name);
+  writeNpy(f('X.npy'), X);
+  writeNpy(f('W.npy'), net.W);
+  writeNpy(f('v.npy'), net.v);
+  writeNpy(f('y.npy'), y);
+  writeNpy(f('Xt.npy'), transpose(X));
+
+  it('prints the documented JSON keys with values equal to the engine (rel. 1e-12)', () => {
+    const r = run(['inspect', '--X', f('X.npy'), '--W', f('W.npy'), '--v', f('v.npy'), '--y', f('y.npy'), '--act', 'tanh',
+      '--train', 'gd', '--lr', '1', '--steps', '3', '--layers', 'first', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect([o.n, o.d, o.h]).toEqual([n, d, h]);
+    const out = predict(net, X);
+    for (let i = 0; i < n; i++) expect(o.output[i]).toBeCloseTo(out[i], 12);
+    const K = networkKernels(net, X);
+    let maxNtk = -Infinity;
+    for (const v of K.ntk!.data) maxNtk = Math.max(maxNtk, v);
+    expect(o.kernels.ntk.eigMax).toBeGreaterThanOrEqual(maxNtk * (1 - 1e-12)); // λ_max ≥ any diagonal entry
+    for (const k of ['ck', 'ntk1', 'ntk']) for (const key of ['fro', 'op', 'eigMin', 'eigMax']) expect(typeof o.kernels[k][key]).toBe('number');
+    expect(o.loss).toBeGreaterThan(0);
+    expect(o.after.loss).toBeLessThan(o.loss);
+    for (const key of ['fro', 'op', 'twoInf']) expect(o.after.change.W[key]).toBeGreaterThan(0);
+    expect(o.after.change.ck.fro).toBeGreaterThan(0);
+    expect(o.after.change.ntk1.op).toBeGreaterThan(0);
+  });
+
+  it('clear errors: X given as n×d, unknown activation, missing file', () => {
+    const a = run(['inspect', '--X', f('Xt.npy'), '--W', f('W.npy'), '--v', f('v.npy'), '--act', 'tanh', '--json']);
+    expect(a.status).toBe(1);
+    expect(a.stderr).toMatch(/X must be d×n with d = 12 \(transpose it if you exported n×d\)/);
+    const b = run(['inspect', '--X', f('X.npy'), '--W', f('W.npy'), '--v', f('v.npy'), '--act', 'swish']);
+    expect(b.stderr).toMatch(/unknown activation 'swish'; known: erf, tanh, relu/);
+    const c = run(['inspect', '--X', f('nope.npy'), '--W', f('W.npy'), '--v', f('v.npy'), '--act', 'tanh']);
+    expect(c.status).toBe(1);
+    expect(c.stderr).toMatch(/nope\.npy/);
+    const d2 = run(['inspect', '--W', f('W.npy')]);
+    expect(d2.status).toBe(2);
+    expect(d2.stderr).toMatch(/--X is required/);
+  });
+});
+
+describe('ntk-verify doctor and backend choice', () => {
+  it('doctor --json reports the native backend, BLAS, threads and a gemm rate', () => {
+    const r = run(['doctor', '--json', '--seconds', '0.2']);
+    expect(r.status, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o.backend).toBe('native');
+    expect(o.blas).toMatch(/OpenBLAS/);
+    expect(o.threads).toBeGreaterThanOrEqual(1);
+    expect(o.gemmGflops).toBeGreaterThan(0);
+  });
+
+  it('NTKV_BACKEND=js forces the fallback; a bad value is a clear error', () => {
+    const js = run(['doctor', '--json', '--seconds', '0.1'], { NTKV_BACKEND: 'js' });
+    expect(js.status, js.stderr).toBe(0);
+    expect(JSON.parse(js.stdout).backend).toBe('js');
+    const bad = run(['doctor', '--json'], { NTKV_BACKEND: 'cuda' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/NTKV_BACKEND must be 'js' or 'native', got 'cuda'/);
+  });
+});

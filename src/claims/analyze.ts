@@ -74,13 +74,18 @@ function summarize(name: string, label: string, pts: Point[], fitWanted: boolean
   return s;
 }
 
-function slopeLabel(p: Extract<Prediction, { kind: 'slope≈' | 'slope≤' | 'slope≥' | 'bounded' }>, obsLabel: string, tol: number): string {
+const SYMBOL: Record<string, string> = { n: 'n', d: 'd', m: 'm', h: 'h', eta: 'η' };
+
+function slopeLabel(
+  p: Extract<Prediction, { kind: 'slope≈' | 'slope≤' | 'slope≥' | 'bounded' }>, obsLabel: string, tol: number, variable: string,
+): string {
   const b = p.exponent ?? 0;
+  const x = SYMBOL[variable] ?? variable;
   switch (p.kind) {
-    case 'slope≈': return `${obsLabel} ∝ n^b, b ≈ ${fmt(b)} ± ${fmt(tol)}`;
-    case 'slope≤': return `${obsLabel} = O(n^{${fmt(b)}}): slope ≤ ${fmt(b)} + ${fmt(tol)}`;
-    case 'slope≥': return `${obsLabel} decays no faster than n^{${fmt(b)}}: slope ≥ ${fmt(b)} − ${fmt(tol)}`;
-    case 'bounded': return `${obsLabel} bounded in n: |slope| ≤ ${fmt(tol)}`;
+    case 'slope≈': return `${obsLabel} ∝ ${x}^b, b ≈ ${fmt(b)} ± ${fmt(tol)}`;
+    case 'slope≤': return `${obsLabel} = O(${x}^{${fmt(b)}}): slope ≤ ${fmt(b)} + ${fmt(tol)}`;
+    case 'slope≥': return `${obsLabel} decays no faster than ${x}^{${fmt(b)}}: slope ≥ ${fmt(b)} − ${fmt(tol)}`;
+    case 'bounded': return `${obsLabel} bounded in ${x}: |slope| ≤ ${fmt(tol)}`;
   }
 }
 
@@ -104,12 +109,12 @@ export function analyzeClaim(c: RegisteredClaim, tier: Tier, jobs: JobRecord[], 
       const obsLabel = d.observables[p.observable]!.label;
       const pts = pointsOf(okJobs, p.observable);
       const a = assessSlope(pts, p.kind === 'bounded' ? { kind: 'bounded', tol } : { kind: p.kind, exponent: p.exponent!, tol }, {
-        seed, ...(req.minSizes !== undefined ? { minSizes: req.minSizes } : {}),
+        seed, xName: SYMBOL[d.sweep.variable] ?? d.sweep.variable, ...(req.minSizes !== undefined ? { minSizes: req.minSizes } : {}),
         ...(req.minSpan !== undefined ? { minSpan: req.minSpan } : {}),
         ...(req.minTrials !== undefined ? { minTrials: req.minTrials } : {}),
       });
       r = {
-        kind: p.kind, label: p.label ?? slopeLabel(p, obsLabel, tol), observable: p.observable,
+        kind: p.kind, label: p.label ?? slopeLabel(p, obsLabel, tol, d.sweep.variable), observable: p.observable,
         exponent: p.kind === 'bounded' ? 0 : p.exponent, tol, interval: [Number.isFinite(a.interval[0]) ? a.interval[0] : null, Number.isFinite(a.interval[1]) ? a.interval[1] : null], verdict: a.verdict, reason: a.reason,
         ...(a.fit ? { fit: a.fit } : {}), ...(a.ci ? { ci: a.ci } : {}), local: a.local,
         ...(a.loose !== undefined ? { loose: a.loose } : {}),
@@ -119,7 +124,7 @@ export function analyzeClaim(c: RegisteredClaim, tier: Tier, jobs: JobRecord[], 
         x: j.x, trial: j.trial, ...(k.step !== undefined ? { step: k.step } : {}), lhs: k.lhs, rhs: k.rhs,
         ok: k.lhs <= k.rhs * (1 + (p.relTol ?? 0)) + (p.relTol ?? 0) * 1e-300, label: k.check,
       })));
-      const a = assessHolds(cases, p.relTol);
+      const a = assessHolds(cases, p.relTol ?? 0, { xName: SYMBOL[d.sweep.variable] ?? d.sweep.variable });
       r = {
         kind: 'holds', label: p.label ?? `${p.check} holds at every step of every trial`, verdict: a.verdict, reason: a.reason,
         details: { checked: a.checked, failures: a.failures, worstMargin: a.worstMargin },

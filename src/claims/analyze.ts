@@ -135,7 +135,8 @@ export function analyzeClaim(c: RegisteredClaim, tier: Tier, jobs: JobRecord[], 
       const at = p.at === undefined || p.at === 'largest' ? [Math.max(...xs)] : p.at === 'all' ? xs : [p.at];
       const sel = okJobs.filter((j) => at.includes(j.x));
       const left = sel.map((j) => j.output!.values[p.left]!).filter((v) => v !== undefined);
-      const right = typeof p.right === 'number' ? [p.right] : sel.map((j) => j.output!.values[p.right as string]!).filter((v) => v !== undefined);
+      // A fixed number is a one-sample comparison (assessCompare's t-interval of the left mean).
+      const right: number[] | number = typeof p.right === 'number' ? p.right : sel.map((j) => j.output!.values[p.right as string]!).filter((v) => v !== undefined);
       const label = p.label ?? `${p.left} ${p.relation} ${p.right}`;
       const a = assessCompare({ left, right, relation: p.relation, label, ...(p.margin !== undefined ? { margin: p.margin } : {}) });
       r = { kind: 'compare', label, verdict: a.verdict, reason: a.reason, details: { leftMean: a.leftMean, rightMean: a.rightMean, at: at.join(',') } };

@@ -1,0 +1,114 @@
+/**
+ * H6 — Hu et al., Theorem 3.2 and Fig. 1(c): training the FIRST layer only (η2 = 0), the
+ * network's outputs follow those of the linear model f^lin1(x) = βᵀψ1(x),
+ * ψ1(x) = (1/√d)[ζx; ν], trained by GD with the same rate, for all t ≤ T = c·d·log d/η1:
+ *   (1/n) Σ_i (f_t(x_i) − f^lin1_t(x_i))² ≲ d^{−Ω(α)}   and
+ *   E_x min((f_t(x) − f^lin1_t(x))², 1) ≲ d^{−Ω(α)},
+ * for n ≳ d^{1+α}, m ≳ d^{1+α}, η1 ≪ d.
+ *
+ * Loss convention: L = (1/(2n))‖y − f(X)‖² for the network and the linear model; GD
+ * W ← W − η1∇_W L, β ← β − (η1/n)Ψ(Ψᵀβ − y). Symmetric initialisation (f_0 ≡ 0).
+ * Rate: η1 = ¼ of the linear model's stability limit 2n/‖Θlin1‖, which is Θ(d) (‖Θlin1‖ =
+ * Θ(n/d)), so "η1 ≪ d" holds up to the fixed fraction; in absolute terms η1 ≈ 0.5·d for erf
+ * and ≈ 0.85·d for ReLU at these sizes (meta eta_*). T uses c = 2 and the natural log.
+ */
+import { defineClaim } from '../../src/claims/define';
+import { earlyPhaseJob, windowChecks } from '../../src/experiments/h-dynamics';
+
+const setting = {
+  activations: ['erf', 'relu'],
+  alpha: 0.25,
+  sizes: 'n = round(d^{1+α}), m = round(d^{1+α}) (even)',
+  init: 'symmetric (f_0 ≡ 0)',
+  covariance: 'identity',
+  layers: 'first (η2 = 0)',
+  linearModel: 'ψ1(x) = (1/√d)[ζx; ν], Θlin1 = (ζ²XᵀX + ν²11ᵀ)/d',
+  // The theorem holds for bounded labels and names none; we use Fig. 1's target.
+  target: 'erfSign',
+  targetDescription: 'y = sign(f*(x)), f* an erf network of width 5 (Fig. 1)',
+  teacherWidth: 5,
+  // The theorem: η1 ≪ d. A fixed fraction of the stability limit 2n/‖Θlin1‖ = Θ(d).
+  rateFraction: 0.25,
+  // The theorem's universal constant c is not given; c = 2 is the value of section 3.4 (H12).
+  c: 2,
+  horizon: 'T = ⌊c·d·ln d/η1⌋',
+  nTest: 1000,
+  // The discrepancy grows monotonically on [0, T] in every run inspected, so a grid of 10 steps
+  // (every step when T ≤ 10) gives the sup at t = T; recorded steps are in the job's series.
+  recordPoints: 10,
+  // Trial 0 continues to 3T for the plots (x = t/T, so T sits at 1); values use t ≤ T only.
+  detailHorizon: 3,
+  loss: '(1/(2n))‖y − f(X)‖²',
+};
+
+const acts = ['erf', 'relu'] as const;
+const observables: Record<string, { label: string; fit?: boolean; fixtureRelTol?: number }> = {};
+for (const a of acts) {
+  observables[`discTrain_${a}`] = { label: `sup_{t≤T} (1/n)‖f_t(X) − f^lin1_t(X)‖² (${a})` };
+  observables[`discTest_${a}`] = { label: `sup_{t≤T} E min((f_t − f^lin1_t)², 1) on fresh x (${a})` };
+  observables[`linProgress_${a}`] = { label: `1 − L^lin1(T)/L(0): learning inside the window (${a})`, fit: false };
+  observables[`outsideShare_${a}`] = { label: `share of ‖f_T − f^lin1_T‖² outside the span of ψ1 (${a})`, fit: false };
+}
+
+export default defineClaim({
+  id: 'H6',
+  paper: 'H',
+  source: 'Theorem 3.2, Fig. 1(c)',
+  title: 'First-layer training: the network follows the linear model f^lin1 up to T = c·d·log d/η1',
+  statement:
+    'Training only the first layer by GD (η2 = 0) from symmetric initialisation, with n, m ≳ d^{1+α}: for all t ≤ T = c·d·log d/η1, ' +
+    '(1/n)‖f_t(X) − f^lin1_t(X)‖² and E min((f_t(x) − f^lin1_t(x))², 1) are d^{−Ω(α)}: they decrease as d grows.',
+  expectation:
+    'The theorem gives d^{−Ω(α)} with an unstated constant: only the sign is predicted (slope < 0); its proof bounds the ' +
+    'discrepancy by T·η1/n·‖Θ1 − Θlin1‖ ≈ c·ln d·d^{−α}, which at α = ¼ barely falls for d ≤ 10³.',
+  setting,
+  sweep: {
+    variable: 'd',
+    values: { smoke: [16, 24, 32, 64], standard: [16, 32, 64, 128, 256], paper: [64, 128, 256, 512, 1024, 2048] },
+    trials: { smoke: 3, standard: 5, paper: 10 },
+  },
+  observables,
+  predictions: [
+    ...acts.flatMap((a) => [
+      {
+        kind: 'slope≤' as const, observable: `discTrain_${a}`, exponent: 0, tol: 0, source: 'Theorem 3.2 (training points)',
+        label: `sup_{t≤T} (1/n)‖f_t − f^lin1_t‖² (${a}) falls as d grows: slope ≤ 0`,
+        // Measured flat (see note): the CI straddles 0 at both tiers.
+        expected: 'INCONCLUSIVE' as const,
+      },
+      {
+        kind: 'slope≤' as const, observable: `discTest_${a}`, exponent: 0, tol: 0, source: 'Theorem 3.2 (fresh test points)',
+        label: `sup_{t≤T} E min((f_t − f^lin1_t)², 1) (${a}) falls as d grows: slope ≤ 0`,
+      },
+      {
+        // Not the paper's: a guard that the window [0, T] is not trivially short.
+        kind: 'holds' as const, check: `window_${a}`, source: 'setting check',
+        label: `the linear model learns inside [0, T] (${a}): 1 − L^lin1(T)/L(0) ≥ 0.5 in every trial`,
+      },
+    ]),
+  ],
+  note:
+    'On FRESH test points the discrepancy falls as the theorem says: standard tier (d = 16…256, n = m = d^{1.25}, 5 trials) ' +
+    'slope −0.54 [−0.60, −0.49] for erf (0.032 → 0.0070) and −0.31 [−0.35, −0.26] for ReLU (0.047 → 0.021). On the TRAINING ' +
+    'points it does not fall at the sizes run: slope 0.00 [−0.15, 0.13] for erf (0.030–0.035 at every d) and 0.03 [−0.13, 0.20] ' +
+    'for ReLU (0.064–0.079), INCONCLUSIVE at both tiers (smoke: 0.08 [−0.29, 0.41] and −0.01 [−0.51, 0.35]). Why: the network\'s ' +
+    'first-layer NTK has an identity-like part that Θlin1 lacks (≈ E φ′(g)² − ζ² on the diagonal), with which it fits ' +
+    '(memorises) the residual in the n − d − 1 directions outside the span of ψ1 while the linear model cannot move there; ' +
+    'outsideShare_* shows that 77% (d = 16) to 99% (d = 256) of ‖f_T − f^lin1_T‖² lies outside that span. Over the window ' +
+    'this part acts for a "time" η1·T/n = c·d·ln d/n = 2·ln d·d^{−1/4} (meta etaT/n_*), which is the same at d = 16 and ' +
+    'd = 256 (2.77) and peaks near d = 55: the d^{−Ω(α)} of the theorem carries a log factor that at α = ¼ only wins for ' +
+    'd ≫ 10³. The window is not trivially short: the linear model removes 60–86% of the initial loss by T (window_* checks).',
+  run: ({ x: d, setting: s, rng, keepDetail }) => {
+    const out = earlyPhaseJob(rng, {
+      d, alpha: s.alpha as number, layers: 'first',
+      variants: acts.map((a) => ({ key: a, act: a })),
+      rateFraction: s.rateFraction as number, c: s.c as number, target: 'erfSign', teacherWidth: s.teacherWidth as number,
+      nTest: s.nTest as number, recordPoints: s.recordPoints as number, detailHorizon: s.detailHorizon as number,
+      keepDetail, context: `H6 d=${d}`,
+    });
+    return {
+      values: out.values, meta: out.meta, checks: windowChecks(out.values, acts),
+      ...(keepDetail ? { series: out.series } : {}),
+    };
+  },
+});

@@ -40,6 +40,12 @@ export interface Observer {
   /** Steps at which to call (0 = before training). Default: every step. */
   at?: number[] | ((step: number) => boolean);
   fn: (state: TrainState) => void;
+  /**
+   * GD only: whether fn reads state.loss at the new iterate (default true). It costs one extra
+   * forward pass at each observed step; observers that only look at the weights set false
+   * (state.loss is then the loss of the previous iterate).
+   */
+  needsLoss?: boolean;
 }
 
 export interface TrainConfig {
@@ -249,7 +255,7 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
     }
     if (observers.length) {
       const needLoss = !stochastic;
-      if (needLoss && observers.some((o) => wants(o, step))) {
+      if (needLoss && observers.some((o) => wants(o, step) && o.needsLoss !== false)) {
         // The loss at the new iterate is computed at the next step's forward; observers
         // at this step get it now (one extra forward pass only at observed steps).
         const l = fullLoss();

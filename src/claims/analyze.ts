@@ -153,6 +153,8 @@ export function analyzeClaim(c: RegisteredClaim, tier: Tier, jobs: JobRecord[], 
     if (failed.length > 0 && r.verdict === 'CONFIRMED') {
       r = { ...r, reason: `${r.reason} (note: ${failed.length} job(s) failed and are not in this verdict)` };
     }
+    // JSON has no NaN/∞: an undefined detail (a comparison with an empty side) is written as null.
+    if (r.details) r = { ...r, details: Object.fromEntries(Object.entries(r.details).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? null : v])) };
     return { ...r, ...base, matchesExpected: r.verdict === expected };
   });
 

@@ -12,18 +12,11 @@
  */
 import { defineClaim } from '../../src/claims/define';
 import { columnSquaredNormsOverD, largestSingularValue } from '../../src/experiments/w-spectra';
-import { type WSetting, wProblem } from '../../src/experiments/w-setting';
+import { type WSetting, wProblem, W_EARLY_DATA } from '../../src/experiments/w-setting';
 import { vectorNorm } from '../../src/linalg/ops';
 import { forward } from '../../src/model/network';
 
-const setting = {
-  dOverN: 0.6,
-  hOverN: 1.2,
-  student: 'normalized_relu',
-  teacher: 'normalized_tanh',
-  teacherKind: 'single',
-  noiseStd: 0.2,
-};
+const setting = { ...W_EARLY_DATA };
 
 export default defineClaim({
   id: 'W1',

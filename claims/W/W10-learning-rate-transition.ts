@@ -24,19 +24,13 @@
  */
 import { defineClaim, type JobOutput } from '../../src/claims/define';
 import { trainGuarded, spikeMeasures, sweepIndependentRng, testError } from '../../src/experiments/w-transition';
-import { type WSetting, wProblem } from '../../src/experiments/w-setting';
+import { type WSetting, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
 import type { Rng } from '../../src/random';
 import { twMargin } from '../../src/spectra';
 
 const setting = {
   n: 2000,
-  dOverN: 0.5,
-  hOverN: 0.75,
-  student: 'normalized_tanh',
-  teacher: 'normalized_softplus',
-  teacherKind: 'mixture',
-  tau: 0.2,
-  noiseStd: 0.3,
+  ...W_TABLE1_DATA,
   // Fresh noiseless test points for the test MSE (not given by the paper; reported, not predicted).
   nTest: 1000,
   optimizer: 'sgd',

@@ -16,19 +16,12 @@ import {
   runWithTrajectory,
   variantLabel,
 } from '../../src/experiments/w-cases';
-import { type WSetting, wProblem } from '../../src/experiments/w-setting';
+import { type WSetting, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
 import { conjugateKernel, kernelTargetAlignment } from '../../src/kernels/empirical';
 import type { TwoLayerNet } from '../../src/model/network';
 
 const setting = {
-  // As W9 (Table 1): d/n = 0.5, h/n = 0.75, normalized tanh student, mixture teacher.
-  dOverN: 0.5,
-  hOverN: 0.75,
-  student: 'normalized_tanh',
-  teacher: 'normalized_softplus',
-  teacherKind: 'mixture',
-  tau: 0.2,
-  noiseStd: 0.3,
+  ...W_TABLE1_DATA, // as W9 (Table 1)
   layers: 'both',
   loss: '(1/(2n))‖y − f(X)‖², minibatch (1/(2b))Σ',
   kernel: 'CK = σ(Z)ᵀσ(Z)/h on the training set; y = training labels (with noise)',

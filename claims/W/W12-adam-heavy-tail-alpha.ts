@@ -13,19 +13,12 @@
  */
 import { defineClaim, type Prediction } from '../../src/claims/define';
 import { type Schedule, epochGrid, runWithTrajectory, variantLabel, weightSpectrum } from '../../src/experiments/w-cases';
-import { type WSetting, wProblem } from '../../src/experiments/w-setting';
+import { type WSetting, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
 import type { TwoLayerNet } from '../../src/model/network';
 import { type PowerLawFit, alphaTimesLambdaMax, alphaTimesLogLambdaMax, fitPowerLaw, logAlphaNorm } from '../../src/spectra';
 
 const setting = {
-  // As W9 (Table 1): d/n = 0.5, h/n = 0.75, normalized tanh student, mixture teacher.
-  dOverN: 0.5,
-  hOverN: 0.75,
-  student: 'normalized_tanh',
-  teacher: 'normalized_softplus',
-  teacherKind: 'mixture',
-  tau: 0.2,
-  noiseStd: 0.3,
+  ...W_TABLE1_DATA, // as W9 (Table 1)
   optimizer: 'adam',
   eta: 0.092,
   batch: 32,

@@ -9,22 +9,9 @@
 import { activation } from '../../src/activations';
 import { defineClaim } from '../../src/claims/define';
 import { kernelChanges, trainCopy, weightChange } from '../../src/experiments/changes';
-import { type WSetting, withActivation, wProblem } from '../../src/experiments/w-setting';
+import { type WSetting, withActivation, wProblem, W_EARLY_PHASE } from '../../src/experiments/w-setting';
 
-const setting = {
-  dOverN: 0.6,
-  hOverN: 1.2,
-  students: ['normalized_relu', 'normalized_tanh'],
-  student: 'normalized_relu',
-  teacher: 'normalized_tanh',
-  teacherKind: 'single',
-  noiseStd: 0.2,
-  eta: 1,
-  steps: 3,
-  optimizer: 'gd',
-  layers: 'first',
-  loss: '(1/(2n))‖y − f(X)‖²',
-};
+const setting = { ...W_EARLY_PHASE, students: ['normalized_relu', 'normalized_tanh'] };
 
 /** Confirmed at the standard tier; the smoke tier's CIs are too wide to decide. */
 const SMOKE_UNDECIDED = { smoke: 'INCONCLUSIVE', standard: 'CONFIRMED', paper: 'CONFIRMED' } as const;

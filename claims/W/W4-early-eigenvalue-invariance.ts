@@ -10,24 +10,12 @@
 import { defineClaim } from '../../src/claims/define';
 import { trainCopy } from '../../src/experiments/changes';
 import { maxEigenvalueShift } from '../../src/experiments/w-spectra';
-import { type WSetting, wProblem } from '../../src/experiments/w-setting';
+import { type WSetting, wProblem, W_EARLY_PHASE } from '../../src/experiments/w-setting';
 import { networkKernels } from '../../src/kernels/empirical';
 import { eigvalsh } from '../../src/linalg/ops';
 import { weightGramSpectrum } from '../../src/spectra';
 
-const setting = {
-  dOverN: 0.6,
-  hOverN: 1.2,
-  student: 'normalized_relu',
-  teacher: 'normalized_tanh',
-  teacherKind: 'single',
-  noiseStd: 0.2,
-  eta: 1,
-  steps: 3,
-  optimizer: 'gd',
-  layers: 'first',
-  loss: '(1/(2n))‖y − f(X)‖²',
-};
+const setting = { ...W_EARLY_PHASE };
 
 export default defineClaim({
   id: 'W4',

@@ -28,19 +28,13 @@ import {
   lazyBenchmark,
   variantLabel,
 } from '../../src/experiments/w-cases';
-import { type WSetting, wProblem } from '../../src/experiments/w-setting';
+import { type WSetting, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
 import { type PowerLawFit, fitPowerLaw } from '../../src/spectra';
 
 const setting = {
   // Paper tier n = 2000, h = 1500, d = 1000: aspect ratios d/n = 0.5, h/n = 0.75.
   n: 500,
-  dOverN: 0.5,
-  hOverN: 0.75,
-  student: 'normalized_tanh',
-  teacher: 'normalized_softplus',
-  teacherKind: 'mixture',
-  tau: 0.2,
-  noiseStd: 0.3,
+  ...W_TABLE1_DATA,
   // Fresh noiseless test points for test error (MSE) and R²; not given by the paper.
   nTest: 2000,
   layers: 'both',

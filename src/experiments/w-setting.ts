@@ -91,3 +91,44 @@ export function withActivation(net: TwoLayerNet, act: Activation): TwoLayerNet {
 }
 
 export type { Mat };
+
+/** The loss convention every W claim states (rates mean nothing without it). */
+export const W_LOSS = '(1/(2n))‖y − f(X)‖², minibatch (1/(2b))Σ';
+
+/**
+ * Data, teacher and student of Lemma B.1 – Corollary B.3 and Fig. 28 (W1–W5): d/n = 0.6,
+ * h/n = 1.2, normalized ReLU student, single-index normalized tanh teacher, σ_ε = 0.2.
+ */
+export const W_EARLY_DATA = {
+  dOverN: 0.6,
+  hOverN: 1.2,
+  student: 'normalized_relu',
+  teacher: 'normalized_tanh',
+  teacherKind: 'single',
+  noiseStd: 0.2,
+} as const;
+
+/** The early phase of Lemmas B.2, 5.1 and Corollary B.3: t = 3 first-layer GD steps, η = 1. */
+export const W_EARLY_PHASE = {
+  ...W_EARLY_DATA,
+  eta: 1,
+  steps: 3,
+  optimizer: 'gd',
+  layers: 'first',
+  loss: W_LOSS,
+} as const;
+
+/**
+ * Data, teacher and student of Table 1 and Figs. 1–3, 17 (W9–W12): d/n = 0.5, h/n = 0.75
+ * (the paper's n = 2000, h = 1500, d = 1000), normalized tanh student, mixture teacher
+ * σ*(βᵀx) + (τ/d)‖x‖² with normalized softplus σ* and τ = 0.2, σ_ε = 0.3.
+ */
+export const W_TABLE1_DATA = {
+  dOverN: 0.5,
+  hOverN: 0.75,
+  student: 'normalized_tanh',
+  teacher: 'normalized_softplus',
+  teacherKind: 'mixture',
+  tau: 0.2,
+  noiseStd: 0.3,
+} as const;

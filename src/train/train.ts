@@ -19,6 +19,7 @@ import {
   checkData,
   forward,
   gradients,
+  mseLoss,
   netDims,
 } from '../model/network';
 import type { Rng } from '../random';
@@ -178,7 +179,10 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
     for (const o of observers) if (wants(o, state.step)) o.fn(state);
   };
 
-  const initialLoss = fullLoss();
+  // For GD the initial forward pass (with σ′ when the first layer trains) is also step 0's.
+  let reuseForward = !stochastic;
+  if (reuseForward) forward(net, X, { derivative: trainFirst, cache: full });
+  const initialLoss = reuseForward ? mseLoss(full.f, y) : fullLoss();
   const history: { step: number; loss: number }[] = [{ step: 0, loss: initialLoss }];
   let loss = initialLoss;
   let step = 0;
@@ -228,7 +232,8 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
       cache = isLast ? fLast! : fb;
       grads = isLast ? gLast! : gb;
     }
-    forward(net, Xs, { derivative: trainFirst, cache });
+    if (reuseForward) reuseForward = false;
+    else forward(net, Xs, { derivative: trainFirst, cache });
     const batchLoss = gradients(net, Xs, ys, cache, grads, cfg.layers);
     if (!stochastic) {
       // For GD the forward pass of step t gives the full loss at the current iterate.

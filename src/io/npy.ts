@@ -13,10 +13,10 @@
  * every value is within ±2^53, so the float64 conversion is exact). 0-d arrays become 1×1,
  * 1-D arrays of length n become n×1 column vectors, 2-D arrays of shape (r, c) become r×c in
  * either storage order. Element values are read through a DataView (little-endian, any
- * alignment), so float32 data never passes through a Float32Array.
+ * alignment), so float32 data never passes through a 32-bit typed array.
  *
  * npyjs is not used: it returns typed-array views that require aligned offsets, returns
- * Float32Array for '<f4', and does not check the data length or the header; the format is
+ * a 32-bit typed array for '<f4', and does not check the data length or the header; the format is
  * small enough to parse here with precise errors that name the file.
  *
  * Writing: '<f8', version 1.0, header padded so the data starts on a 64-byte boundary.

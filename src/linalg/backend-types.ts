@@ -61,6 +61,11 @@ export interface LinalgBackend {
     id: number, src: Float64Array, outF: Float64Array, outD: Float64Array | null, n: number,
     param: number, shift: number, scale: number,
   ): void;
+  /** Optional: G[i + j·h] = (v_i r_j)·σ'(Z_ij)/scale for a built-in σ (the first-layer gradient factor). */
+  activationGradOuter?(
+    id: number, Z: Float64Array, v: Float64Array, r: Float64Array, G: Float64Array, h: number, n: number,
+    param: number, scale: number,
+  ): void;
   setThreads(threads: number): void;
   getThreads(): number;
   /** What computes: BLAS library and version string, CPU kernel name. */

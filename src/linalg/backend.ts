@@ -27,6 +27,7 @@ interface NativeAddon {
   potrf: LinalgBackend['potrf'];
   potrs: LinalgBackend['potrs'];
   actApply: NonNullable<LinalgBackend['activation']>;
+  actGradOuter: NonNullable<LinalgBackend['activationGradOuter']>;
   setThreads(t: number): void;
   getThreads(): number;
   info(): { config: string; corename: string; threads: number };
@@ -54,6 +55,7 @@ export function loadNativeBackend(): LinalgBackend | null {
       potrf: a.potrf,
       potrs: a.potrs,
       activation: a.actApply,
+      activationGradOuter: a.actGradOuter,
       setThreads: (t) => a.setThreads(t),
       getThreads: () => a.getThreads(),
       describe: () => {

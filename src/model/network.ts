@@ -10,7 +10,7 @@
  *   ∇_v L = (1/(n√h)) σ(Z) r
  *   ∇_W L = (1/(n√(dh))) [(v rᵀ) ⊙ σ'(Z)] Xᵀ
  */
-import { type Activation, applyActivationBulk } from '../activations';
+import { type Activation, applyActivationBulk, derivativeOuterProduct } from '../activations';
 import { matmul, matvec } from '../linalg/ops';
 import { type Mat, ShapeError, assertFinite, assertFiniteArray, clone, shapeOf, zeros } from '../linalg/mat';
 import type { Rng } from '../random';
@@ -156,13 +156,17 @@ export function gradients(
   }
   loss /= 2 * n;
   if (layers !== 'second') {
-    if (!cache.hasDerivative) throw new Error('gradients: the forward cache has no σ\'(Z); call forward with derivative');
-    // G_ij = v_i r_j σ'(Z_ij): one pass over the h×n buffer.
-    const G = grads.G.data, D = cache.D.data, v = net.v;
-    for (let j = 0; j < n; j++) {
-      const rj = r[j]!;
-      const base = j * h;
-      for (let i = 0; i < h; i++) G[base + i] = v[i]! * rj * D[base + i]!;
+    // G_ij = v_i r_j σ'(Z_ij): one pass over the h×n buffer, from σ'(Z) when the forward pass
+    // kept it, else straight from Z (training does this: σ'(Z) is never stored).
+    if (cache.hasDerivative) {
+      const G = grads.G.data, D = cache.D.data, v = net.v;
+      for (let j = 0; j < n; j++) {
+        const rj = r[j]!;
+        const base = j * h;
+        for (let i = 0; i < h; i++) G[base + i] = v[i]! * rj * D[base + i]!;
+      }
+    } else {
+      derivativeOuterProduct(net.act, cache.Z.data, net.v, r, grads.G.data, h, n);
     }
     matmul(grads.G, X, { transB: true, alpha: 1 / (n * Math.sqrt(d * h)), out: grads.gW, beta: 0 });
   }

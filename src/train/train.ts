@@ -181,7 +181,7 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
 
   // For GD the initial forward pass (with σ′ when the first layer trains) is also step 0's.
   let reuseForward = !stochastic;
-  if (reuseForward) forward(net, X, { derivative: trainFirst, cache: full });
+  if (reuseForward) forward(net, X, { derivative: false, cache: full });
   const initialLoss = reuseForward ? mseLoss(full.f, y) : fullLoss();
   const history: { step: number; loss: number }[] = [{ step: 0, loss: initialLoss }];
   let loss = initialLoss;
@@ -233,7 +233,8 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
       grads = isLast ? gLast! : gb;
     }
     if (reuseForward) reuseForward = false;
-    else forward(net, Xs, { derivative: trainFirst, cache });
+    // σ'(Z) is not stored: gradients() forms (v rᵀ) ⊙ σ'(Z) straight from Z.
+    else forward(net, Xs, { derivative: false, cache });
     const batchLoss = gradients(net, Xs, ys, cache, grads, cfg.layers);
     if (!stochastic) {
       // For GD the forward pass of step t gives the full loss at the current iterate.

@@ -39,8 +39,20 @@ figcaption{font-size:12px;color:#555;padding:2px 4px}
 pre{white-space:pre-wrap;background:#f7f7f7;padding:.4em .6em;margin:.2em 0}
 `;
 
+/**
+ * The Markdown and terminal output use emoji marks; in the HTML pages they become symbols
+ * that ordinary text fonts carry (a machine without an emoji font draws emoji as boxes).
+ */
+const PLAIN_MARKS: [string, string][] = [['✅', '✓'], ['❌', '✗'], ['❔', '?'], ['⚠️', '⚠']];
+
+function plainMarks(html: string): string {
+  let out = html;
+  for (const [emoji, plain] of PLAIN_MARKS) out = out.split(emoji).join(plain);
+  return out;
+}
+
 function page(title: string, body: string): string {
-  return `<!DOCTYPE html>
+  return plainMarks(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -52,7 +64,7 @@ function page(title: string, body: string): string {
 ${body}
 </body>
 </html>
-`;
+`);
 }
 
 function badge(v: Verdict): string {

@@ -138,7 +138,7 @@ export function analyzeClaim(c: RegisteredClaim, tier: Tier, jobs: JobRecord[], 
       // A fixed number is a one-sample comparison (assessCompare's t-interval of the left mean).
       const right: number[] | number = typeof p.right === 'number' ? p.right : sel.map((j) => j.output!.values[p.right as string]!).filter((v) => v !== undefined);
       const label = p.label ?? `${p.left} ${p.relation} ${p.right}`;
-      const a = assessCompare({ left, right, relation: p.relation, label, ...(p.margin !== undefined ? { margin: p.margin } : {}) });
+      const a = assessCompare({ left, right, relation: p.relation, label, ...(p.margin !== undefined ? { margin: p.margin } : {}), ...(p.paired && Array.isArray(right) ? { paired: true } : {}) });
       r = { kind: 'compare', label, verdict: a.verdict, reason: a.reason, details: { leftMean: a.leftMean, rightMean: a.rightMean, at: at.join(',') } };
     } else {
       const t = p as Extract<Prediction, { kind: 'transition' }>;

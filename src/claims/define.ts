@@ -104,6 +104,11 @@ const predictionSchema = z.discriminatedUnion('kind', [
     /** Compare at this sweep value (default: the largest). */
     at: z.union([z.number(), z.literal('largest'), z.literal('all')]).optional(),
     margin: z.number().optional(),
+    /**
+     * Left and right come from the same jobs (same data, init and trial): compare their
+     * per-trial differences (paired t) instead of two independent groups (Welch).
+     */
+    paired: z.boolean().optional(),
     source: z.string().optional(),
     label: z.string().optional(),
     expected: expectedSchema.optional(),

@@ -159,3 +159,28 @@ describe('CLI', () => {
     expect(r.claims[0]!.jobs.every((j) => j.status === 'ok')).toBe(true);
   });
 });
+
+describe('compare predictions', () => {
+  it('paired: the comparison uses per-trial differences (paired t) instead of Welch when asked', async () => {
+    const { defineClaim } = await import('../../src/claims/define');
+    // left = base + 0.01, right = base, with a large trial-to-trial spread in base: the two
+    // groups overlap, while every paired difference is exactly +0.01. The relation holds at
+    // the means either way (CONFIRMED); the reason names the method that judged it.
+    const make = (paired: boolean) => ({
+      def: defineClaim({
+        id: paired ? 'P1' : 'P0', paper: 'T', source: 'synthetic', title: 'paired', statement: 's', expectation: 'e',
+        setting: {}, sweep: { variable: 'n', values: { smoke: [10], standard: [10], paper: [10] }, trials: { smoke: 6, standard: 6, paper: 6 } },
+        observables: { a: { label: 'a', fit: false }, b: { label: 'b', fit: false } },
+        predictions: [{ kind: 'compare', left: 'a', relation: '>', right: 'b', paired }],
+        run: ({ rng }) => { const base = 5 * rng.normal(); return { values: { a: base + 0.01, b: base } }; },
+      }),
+      file: path.join(toyDir, 'T1-toy-power-law.ts'),
+      sourceHash: paired ? 'p1' : 'p0',
+    });
+    const r = await runClaims([make(false), make(true)], { tier: 'smoke', cache: new JobCache(path.join(tmp, 'c6'), false) });
+    expect(r.claims[0]!.predictions[0]!.verdict).toBe('CONFIRMED'); // holds at the means (Welch cannot refute)
+    expect(r.claims[0]!.predictions[0]!.reason).toMatch(/Welch/);
+    expect(r.claims[1]!.predictions[0]!.verdict).toBe('CONFIRMED');
+    expect(r.claims[1]!.predictions[0]!.reason).toMatch(/paired/);
+  });
+});

@@ -13,24 +13,15 @@
  * and ≈ 0.85·d for ReLU at these sizes (meta eta_*). T uses c = 2 and the natural log.
  */
 import { defineClaim } from '../../src/claims/define';
-import { earlyPhaseJob, windowChecks } from '../../src/experiments/h-dynamics';
+import { earlyPhaseJob, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
 
 const setting = {
+  ...H_EARLY_PHASE,
   activations: ['erf', 'relu'],
-  alpha: 0.25,
   sizes: 'n = round(d^{1+α}), m = round(d^{1+α}) (even)',
-  init: 'symmetric (f_0 ≡ 0)',
   covariance: 'identity',
   layers: 'first (η2 = 0)',
   linearModel: 'ψ1(x) = (1/√d)[ζx; ν], Θlin1 = (ζ²XᵀX + ν²11ᵀ)/d',
-  // The theorem holds for bounded labels and names none; we use Fig. 1's target.
-  target: 'erfSign',
-  targetDescription: 'y = sign(f*(x)), f* an erf network of width 5 (Fig. 1)',
-  teacherWidth: 5,
-  // The theorem: η1 ≪ d. A fixed fraction of the stability limit 2n/‖Θlin1‖ = Θ(d).
-  rateFraction: 0.25,
-  // The theorem's universal constant c is not given; c = 2 is the value of section 3.4 (H12).
-  c: 2,
   horizon: 'T = ⌊c·d·ln d/η1⌋',
   nTest: 1000,
   // The discrepancy grows monotonically on [0, T] in every run inspected, so a grid of 10 steps
@@ -38,7 +29,6 @@ const setting = {
   recordPoints: 10,
   // Trial 0 continues to 3T for the plots (x = t/T, so T sits at 1); values use t ≤ T only.
   detailHorizon: 3,
-  loss: '(1/(2n))‖y − f(X)‖²',
 };
 
 const acts = ['erf', 'relu'] as const;

@@ -18,7 +18,7 @@
  * T uses c = 2 and the natural log.
  */
 import { defineClaim, type Tier, type Verdict } from '../../src/claims/define';
-import { earlyPhaseJob, type EarlyVariant, windowChecks } from '../../src/experiments/h-dynamics';
+import { earlyPhaseJob, type EarlyVariant, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
 
 const variants: EarlyVariant[] = [
   // E φ(g) = 0: the theorem asks m ≳ d^{1+α}.
@@ -39,27 +39,18 @@ const EXPECTED_TEST: Record<string, Verdict | Partial<Record<Tier, Verdict>>> = 
 };
 
 const setting = {
-  alpha: 0.25,
+  ...H_EARLY_PHASE,
   sizes: 'n = round(d^{1+α}); m = round(d^{1+α}) for erf, round(d^{2+α}) for relu and erfWide (even)',
   variants: variants.map((v) => `${v.key}: φ = ${v.act}, m = d^{1+${v.mAlpha}}`),
-  init: 'symmetric (f_0 ≡ 0)',
   covariance: 'identity',
   layers: 'second (η1 = 0)',
   linearModel: 'ψ2(x) = [(ζ/√d)x; ν/√(2d); q(x)], Θlin2 = (ζ²XᵀX + ½ν²11ᵀ)/d + qqᵀ',
-  target: 'erfSign',
-  targetDescription: 'y = sign(f*(x)), f* an erf network of width 5 (Fig. 1)',
-  teacherWidth: 5,
-  // η2 = ¼ · 2n/‖Θlin2‖ (see the header for how this compares with the theorem's conditions).
-  rateFraction: 0.25,
-  // The theorem's universal constant c is not given; c = 2 as in section 3.4 (H12).
-  c: 2,
   horizon: 'T = ⌊c·d·ln d/η2⌋',
   // 500 fresh points (1000 in H6/H8): the m×n' cross kernel at m = d^{2+α} is the cost of a job.
   nTest: 500,
   // Sup over a grid of 20 steps in [0, T] (every step when T ≤ 20).
   recordPoints: 20,
   detailHorizon: 3,
-  loss: '(1/(2n))‖y − f(X)‖²',
 };
 
 const observables: Record<string, { label: string; fit?: boolean }> = {};

@@ -11,32 +11,23 @@
  * (the qqᵀ term) and η ≈ 3 (meta eta_*). T uses c = 2 and the natural log.
  */
 import { defineClaim } from '../../src/claims/define';
-import { earlyPhaseJob, windowChecks } from '../../src/experiments/h-dynamics';
+import { earlyPhaseJob, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
 
 const acts = ['erf', 'relu'] as const;
 
 const setting = {
+  ...H_EARLY_PHASE,
   activations: [...acts],
-  alpha: 0.25,
   sizes: 'n = round(d^{1+α}), m = round(d^{1+α}) (even)',
-  init: 'symmetric (f_0 ≡ 0)',
   covariance: 'identity',
   layers: 'both (η1 = η2 = η)',
   linearModel: 'ψ(x) = [(√2ζ/√d)x; √(3/2)ν/√d; q(x)], Θlin = (2ζ²XᵀX + (3/2)ν²11ᵀ)/d + qqᵀ',
-  target: 'erfSign',
-  targetDescription: 'y = sign(f*(x)), f* an erf network of width 5 (Fig. 1)',
-  teacherWidth: 5,
-  // η = ¼ · 2n/‖Θlin‖: a fixed fraction of the stability limit (the theorem: η ≪ d/log n).
-  rateFraction: 0.25,
-  // The theorem's universal constant c is not given; c = 2 as in section 3.4 (H12).
-  c: 2,
   horizon: 'T = ⌊c·d·ln d/η⌋',
   nTest: 1000,
   // Sup over a grid of 20 steps in [0, T] (every step when T ≤ 20).
   recordPoints: 20,
   // Trial 0 continues to 2T for the plots (x = t/T); values use t ≤ T only.
   detailHorizon: 2,
-  loss: '(1/(2n))‖y − f(X)‖²',
 };
 
 const observables: Record<string, { label: string; fit?: boolean }> = {};

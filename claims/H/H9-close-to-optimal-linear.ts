@@ -11,29 +11,21 @@
  * (Σ = I, the best-conditioned case). Rate η1 = ¼ · 2n/‖Θlin1‖, T = ⌊c·d·ln d/η1⌋, c = 2.
  */
 import { defineClaim } from '../../src/claims/define';
-import { earlyPhaseJob, windowChecks } from '../../src/experiments/h-dynamics';
+import { earlyPhaseJob, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
 
 const acts = ['erf', 'relu'] as const;
 
 const setting = {
+  ...H_EARLY_PHASE,
   activations: [...acts],
-  alpha: 0.25,
   sizes: 'n = round(d^{1+α}), m = round(d^{1+α}) (even)',
-  init: 'symmetric (f_0 ≡ 0)',
   covariance: 'identity (well-conditioned: Σ = I)',
   layers: 'first (η2 = 0)',
   optimalLinearModel: 'f*^lin1 = argmin_β (1/(2n))‖Ψ1ᵀβ − y‖² (minimum norm)',
-  target: 'erfSign',
-  targetDescription: 'y = sign(f*(x)), f* an erf network of width 5 (Fig. 1)',
-  teacherWidth: 5,
-  // As H6: η1 = ¼ · 2n/‖Θlin1‖, T = ⌊c·d·ln d/η1⌋ with c = 2 (not given by the paper).
-  rateFraction: 0.25,
-  c: 2,
   horizon: 'T = ⌊c·d·ln d/η1⌋',
   nTest: 1000,
   recordPoints: 10,
   detailHorizon: 3,
-  loss: '(1/(2n))‖y − f(X)‖²',
 };
 
 const observables: Record<string, { label: string; fit?: boolean }> = {};

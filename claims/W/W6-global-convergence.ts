@@ -22,24 +22,16 @@ import {
   scanTheorem52,
   trainToConvergence,
   trainedLamMax,
+  CONVERGENCE_STUDENTS,
+  FIG30_SETTING,
 } from '../../src/experiments/convergence';
 import { type WSetting, withActivation, wProblem } from '../../src/experiments/w-setting';
 
-const STUDENTS = { softplus: 'normalized_softplus', relu: 'normalized_relu' } as const;
+const STUDENTS = CONVERGENCE_STUDENTS;
 const RULES: readonly EtaRule[] = ['fixed', 'theorem', 'stability'];
 
 const setting = {
-  dOverN: 1.2,
-  hOverN: 0.6,
-  students: Object.values(STUDENTS),
-  student: STUDENTS.softplus,
-  teacher: 'normalized_tanh',
-  teacherKind: 'single',
-  // Not given for Fig. 30; the label noise of the paper's other first-layer GD runs (W1–W5).
-  noiseStd: 0.2,
-  optimizer: 'gd',
-  layers: 'first',
-  loss: '(1/(2n))‖y − f(X)‖²; ℓ = ‖y − f(X)‖',
+  ...FIG30_SETTING,
   etaRules: RULES,
   etaFixed: 5,
   // The η = 5 run takes ∝ n steps (≈ 6n for the softplus student): only up to this n.

@@ -10,33 +10,18 @@
  */
 import { activation } from '../../src/activations';
 import { type CheckCase, defineClaim, type Prediction } from '../../src/claims/define';
-import { afterConvergence, initialKernels, rateFor, trainToConvergence, trainedLamMax } from '../../src/experiments/convergence';
+import { CONVERGENCE_STUDENTS, FIG30_SETTING, STABLE_RATE_TO_CONVERGENCE, afterConvergence, initialKernels, rateFor, trainToConvergence, trainedLamMax } from '../../src/experiments/convergence';
 import { type WSetting, withActivation, wProblem } from '../../src/experiments/w-setting';
 
-const STUDENTS = { softplus: 'normalized_softplus', relu: 'normalized_relu' } as const;
+const STUDENTS = CONVERGENCE_STUDENTS;
 type Student = keyof typeof STUDENTS;
 const NAMES = Object.keys(STUDENTS) as Student[];
 
 const setting = {
-  dOverN: 1.2,
-  hOverN: 0.6,
-  students: Object.values(STUDENTS),
-  student: STUDENTS.softplus,
-  teacher: 'normalized_tanh',
-  teacherKind: 'single',
-  // Not given for Fig. 30; the label noise of the paper's other first-layer GD runs (W1–W5).
-  noiseStd: 0.2,
-  optimizer: 'gd',
-  layers: 'first',
-  loss: '(1/(2n))‖y − f(X)‖²; ℓ = ‖y − f(X)‖',
-  // W6's cheapest rate: ½ of the stability limit 2n/λ_max(K1₀), i.e. η/n = 1/‖J₀‖² (the
-  // theorem's step condition with β read off at initialisation). Steps do not grow with n
-  // (≈ 50–150), where η = 5 would need ≈ 6n; GD ends near the same interpolant for any
-  // stable rate, which is what the corollary is about.
-  etaRule: 'stability',
-  stabilityFraction: 0.5,
-  relEll: 1e-3,
-  stepCap: 5000,
+  ...FIG30_SETTING,
+  // W6's cheapest rate (the theorem's step condition with β read off at initialisation); the
+  // corollary is about where GD ends, which is the same interpolant for any stable rate.
+  ...STABLE_RATE_TO_CONVERGENCE,
 };
 
 const observables: Record<string, { label: string; fit?: boolean; fixtureRelTol?: number }> = {};

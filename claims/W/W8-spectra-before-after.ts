@@ -8,7 +8,7 @@
  * Loss convention: L = (1/(2n))‖y − f(X)‖², ℓ = ‖y − f(X)‖; trained until ℓ_s/ℓ₀ ≤ 10⁻³.
  */
 import { defineClaim, type JobOutput, type Prediction } from '../../src/claims/define';
-import { afterConvergence, initialKernels, rateFor, type SpectrumName, trainToConvergence, trainedLamMax } from '../../src/experiments/convergence';
+import { FIRST_LAYER_GD, STABLE_RATE_TO_CONVERGENCE, afterConvergence, initialKernels, rateFor, type SpectrumName, trainToConvergence, trainedLamMax } from '../../src/experiments/convergence';
 import { type WSetting, wProblem } from '../../src/experiments/w-setting';
 
 /** The spectra compared: name in observables → engine name, plot label. */
@@ -31,18 +31,9 @@ const setting = {
   student: 'normalized_relu',
   // The text says "sigmoid" (not "normalized"): the plain logistic function, as written.
   teacher: 'sigmoid',
-  teacherKind: 'single',
-  // Not given for Fig. 29; the label noise of the paper's other first-layer GD runs (W1–W5).
-  noiseStd: 0.2,
-  optimizer: 'gd',
-  layers: 'first',
-  loss: '(1/(2n))‖y − f(X)‖²; ℓ = ‖y − f(X)‖',
-  // The paper gives no rate for Fig. 29. ½ of the stability limit 2n/λ_max(K1₀) as in W6/W7:
-  // converges in a number of steps that does not grow with n.
-  etaRule: 'stability',
-  stabilityFraction: 0.5,
-  relEll: 1e-3,
-  stepCap: 5000,
+  ...FIRST_LAYER_GD,
+  // The paper gives no rate for Fig. 29: as W7.
+  ...STABLE_RATE_TO_CONVERGENCE,
   relW2Max: REL_W2_MAX,
 };
 

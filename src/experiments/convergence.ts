@@ -417,3 +417,38 @@ export function afterConvergence(net0: TwoLayerNet, net: TwoLayerNet, X: Mat, in
     vChange: Math.sqrt(dv), kernelFro, w2, sd0, spectra0, spectraT,
   };
 }
+
+/** The two students of Theorem 5.2 / Fig. 30: smooth (softplus) and ReLU, both normalized. */
+export const CONVERGENCE_STUDENTS = { softplus: 'normalized_softplus', relu: 'normalized_relu' } as const;
+
+/** First-layer GD on the W setting to convergence (W6–W8); ℓ is the unsquared residual. */
+export const FIRST_LAYER_GD = {
+  teacherKind: 'single',
+  // Not given for Figs. 29–30; the label noise of the paper's other first-layer GD runs (W1–W5).
+  noiseStd: 0.2,
+  optimizer: 'gd',
+  layers: 'first',
+  loss: '(1/(2n))‖y − f(X)‖²; ℓ = ‖y − f(X)‖',
+} as const;
+
+/** Data and students of Theorem 5.2 and Fig. 30 (W6, W7): d/n = 1.2, h/n = 0.6, σ* normalized tanh. */
+export const FIG30_SETTING = {
+  dOverN: 1.2,
+  hOverN: 0.6,
+  students: Object.values(CONVERGENCE_STUDENTS),
+  student: CONVERGENCE_STUDENTS.softplus,
+  teacher: 'normalized_tanh',
+  ...FIRST_LAYER_GD,
+};
+
+/**
+ * The rate used when only the end point of training matters (W7, W8): ½ of the stability
+ * limit 2n/λ_max(K1₀), i.e. η/n = 1/‖J₀‖². The number of steps does not grow with n
+ * (≈ 50–150), where η = 5 would need ≈ 6n; GD ends near the same interpolant for any stable rate.
+ */
+export const STABLE_RATE_TO_CONVERGENCE = {
+  etaRule: 'stability',
+  stabilityFraction: 0.5,
+  relEll: 1e-3,
+  stepCap: 5000,
+} as const;

@@ -596,3 +596,22 @@ export function meanSquare(a: ArrayLike<number>): number {
 export function halfMeanSquaredError(f: ArrayLike<number>, y: ArrayLike<number>): number {
   return halfMse(f, y);
 }
+
+/**
+ * What H6–H9 share: n = m = d^{1+α} with α = ¼, symmetric initialisation, Fig. 1's target
+ * y = sign(f*(x)) with f* an erf network of width 5 (the theorems hold for bounded labels and
+ * name none), a rate that is a fixed fraction ¼ of the stability limit 2n/‖Θlin‖ of the
+ * trained layers' linear kernel (each claim's header compares it with its theorem's rate
+ * condition), and T = ⌊c·d·ln d/η⌋ with c = 2 — the theorems' universal constant is not
+ * given; 2 is the value of section 3.4 (H12).
+ */
+export const H_EARLY_PHASE = {
+  alpha: 0.25,
+  init: 'symmetric (f_0 ≡ 0)',
+  target: 'erfSign',
+  targetDescription: 'y = sign(f*(x)), f* an erf network of width 5 (Fig. 1)',
+  teacherWidth: 5,
+  rateFraction: 0.25,
+  c: 2,
+  loss: '(1/(2n))‖y − f(X)‖²',
+} as const;

@@ -25,6 +25,17 @@ export function gaussianInputs(rng: Rng, d: number, n: number, variances?: Float
 }
 
 /**
+ * X ∈ {±1}^{d×n}, i.i.d. uniform signs: the hypercube data of Hu et al., Prop. 4.1 (every
+ * patch of q coordinates has squared norm exactly q).
+ */
+export function hypercubeInputs(rng: Rng, d: number, n: number): Mat {
+  if (!Number.isInteger(d) || !Number.isInteger(n) || d < 1 || n < 1) {
+    throw new ShapeError(`hypercubeInputs: d = ${d} and n = ${n} must be positive integers`);
+  }
+  return { rows: d, cols: n, data: rng.rademacher(d * n), ld: d, offset: 0 };
+}
+
+/**
  * A non-isotropic diagonal covariance with Tr Σ = d: variances decaying geometrically
  * from `ratio` times the smallest (condition number `ratio`), rescaled to trace d.
  */

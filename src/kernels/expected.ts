@@ -124,6 +124,18 @@ export function pairExpectation(
 }
 
 /**
+ * The closed form E[ψ(u)ψ(u')] (ψ = φ for kind 'f', φ' for 'd1') for erf or ReLU, with the
+ * exact-diagonal treatment of the kernels above when `diag` (u = u'). Throws for an activation
+ * without one. For kernels built from many such pairs (the circular-CNN kernel of
+ * src/kernels/cnn.ts), so that they share these formulas digit for digit.
+ */
+export function closedFormPair(act: Activation, kind: 'f' | 'd1', a: number, b: number, c: number, diag = false): number {
+  const cf = closedFormKind(act);
+  if (!cf) throw new Error(`closedFormPair: activation '${act.name}' has no closed-form Gaussian kernel (erf and relu have)`);
+  return closedPair(cf, kind === 'd1', a, b, c, diag);
+}
+
+/**
  * Gauss–Hermite size per dimension of the 2-D tensor rule for smooth activations. Measured
  * (tanh', whose poles at ±iπ/2 come close to the real axis in z when the variance is large):
  * at Var u = 4, Var u' = ¼, ρ = ½ the 160-node rule is off by 8e-8, 320 by 3e-11, 480 by

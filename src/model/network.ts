@@ -107,6 +107,20 @@ export function forward(
   return c;
 }
 
+/**
+ * f = σ(Z)ᵀv/√h from a cache whose σ(Z) is current: the readout alone. When only the second
+ * layer trains, W and hence Z and σ(Z) never change, so training recomputes only this
+ * (the same matvec as `forward`, so the result is bit-identical).
+ */
+export function readout(net: TwoLayerNet, cache: ForwardCache): ForwardCache {
+  checkNet('readout', net);
+  if (cache.A.rows !== net.v.length) {
+    throw new ShapeError(`readout: cache holds σ(Z) of ${shapeOf(cache.A)}, v has length ${net.v.length}`);
+  }
+  matvec(cache.A, net.v, { trans: true, alpha: 1 / Math.sqrt(net.v.length), out: cache.f, beta: 0 });
+  return cache;
+}
+
 /** f(X) for X d×n. */
 export function predict(net: TwoLayerNet, X: Mat): Float64Array {
   return forward(net, X).f.slice();

@@ -18,6 +18,7 @@ import {
   allocGradients,
   checkData,
   forward,
+  readout,
   gradients,
   mseLoss,
   netDims,
@@ -165,8 +166,17 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
   const epsAdam = cfg.adam?.eps ?? 1e-8;
   const epsAda = cfg.adagrad?.eps ?? 1e-10;
 
-  const fullLoss = (): number => {
+  // Second layer only, full batch: W X and σ(W X) are fixed, so after the first forward pass
+  // each step needs only the readout σ(Z)ᵀv (bit-identical; saves a gemm and an activation pass).
+  const frozenFeatures = !trainFirst && !stochastic;
+  let featuresReady = false;
+  const fullForward = (): void => {
+    if (frozenFeatures && featuresReady) { readout(net, full); return; }
     forward(net, X, { derivative: false, cache: full });
+    featuresReady = true;
+  };
+  const fullLoss = (): number => {
+    fullForward();
     let s = 0;
     for (let j = 0; j < n; j++) { const r = full.f[j]! - (y[j] as number); s += r * r; }
     return s / (2 * n);
@@ -181,7 +191,7 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
 
   // For GD the initial forward pass (with σ′ when the first layer trains) is also step 0's.
   let reuseForward = !stochastic;
-  if (reuseForward) forward(net, X, { derivative: false, cache: full });
+  if (reuseForward) fullForward();
   const initialLoss = reuseForward ? mseLoss(full.f, y) : fullLoss();
   const history: { step: number; loss: number }[] = [{ step: 0, loss: initialLoss }];
   let loss = initialLoss;
@@ -234,6 +244,7 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
     }
     if (reuseForward) reuseForward = false;
     // σ'(Z) is not stored: gradients() forms (v rᵀ) ⊙ σ'(Z) straight from Z.
+    else if (!stochastic) fullForward();
     else forward(net, Xs, { derivative: false, cache });
     const batchLoss = gradients(net, Xs, ys, cache, grads, cfg.layers);
     if (!stochastic) {

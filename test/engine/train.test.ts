@@ -108,6 +108,33 @@ describe('training', () => {
     expect(Array.from(b.W.data)).toEqual(Array.from(net.W.data));
   });
 
+  it('second layer only: reusing σ(WX) across steps gives the trajectory of a full forward pass every step, bit for bit', () => {
+    const { net, X, y } = problem(12, 5, 30, 3, 'relu');
+    const h = 12, n = 30, lr = 0.7, steps = 25;
+    // Reference: forward pass (gemm + activation) at every step, then v ← v − η A r/(n√h).
+    const ref = cloneNet(net);
+    const refLoss: number[] = [];
+    for (let t = 0; t < steps; t++) {
+      const c = forward(ref, X);
+      refLoss.push(mseLoss(c.f, y));
+      const r = c.f.map((f, j) => f - y[j]);
+      const g = matvec(c.A, r, { alpha: 1 / (n * Math.sqrt(h)) });
+      for (let i = 0; i < h; i++) ref.v[i] -= lr * g[i];
+    }
+    const got = cloneNet(net);
+    const seen: number[] = [];
+    const res = train(got, X, y, {
+      optimizer: 'gd', lr, layers: 'second', maxSteps: steps,
+      observers: [{ at: (s) => s % 5 === 0, fn: (st) => { seen.push(st.loss); } }],
+    });
+    expect(Array.from(got.v)).toEqual(Array.from(ref.v));
+    expect(res.lossHistory.slice(0, steps).map((e) => e.loss)).toEqual(refLoss);
+    expect(res.finalLoss).toBe(mseLoss(predict(ref, X), y));
+    expect(seen[0]).toBe(refLoss[0]);
+    expect(seen[1]).toBe(refLoss[5]);
+    expect(Array.from(got.W.data)).toEqual(Array.from(net.W.data));
+  });
+
   it('SGD: same seed → identical trajectory; different seed → different; epochs counted', () => {
     const { rng, net, X, y } = problem(16, 6, 50);
     const run = (seed: string) => {

@@ -92,6 +92,23 @@ export default defineClaim({
     { kind: 'holds', check: 'earlyLossGapTest', source: 'Fig. 1(a): test losses agree early', label: 'early phase: test losses within 10% in every trial' },
     { kind: 'holds', check: 'beatsBestLinear', source: 'Fig. 1(a): later the network beats the best linear model', label: 'later: network training loss ≤ best linear training loss at the last step, in every trial' },
   ],
+  // Fig. 1 as overlays of the job's series (x = t/T, so the end of the early phase sits at 1).
+  plots: [
+    {
+      id: 'losses', title: 'Fig. 1(a): training and test loss, network (solid) and linear models (dashed)',
+      series: ['train loss, network *', 'train loss, linear model *', 'test loss, network *', 'test loss, linear model *', 'train loss, best linear model *'],
+      dashed: ['*linear model*'], paired: true, x: 't/T', y: 'loss (1/(2n))‖y − f‖²', rules: [{ x: 1, label: 't = T' }],
+    },
+    {
+      id: 'test-outputs', title: 'Fig. 1(b): outputs on test points, network (solid) and f^lin (dashed)',
+      series: Array.from({ length: setting.testOutputs }, (_, k) => `test point ${k + 1}: *`),
+      dashed: ['*linear model*'], paired: true, x: 't/T', y: 'f(x)', rules: [{ x: 1, label: 't = T' }],
+    },
+    {
+      id: 'discrepancy', title: 'discrepancy between the network and f^lin on training and test points',
+      series: ['train discrepancy *', 'test discrepancy *'], logY: true, x: 't/T', y: 'discrepancy', rules: [{ x: 1, label: 't = T' }],
+    },
+  ],
   note:
     'Standard tier (n = 5000, 3 trials, η = 24.7 = ¼ of the limit 98.5, T = 15, 300 steps): during [0, T] the network\'s output ' +
     'discrepancy to f^lin is 2.6–3.0% of the linear model\'s output power on training and on test points, and the train/test ' +

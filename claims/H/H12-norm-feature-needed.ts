@@ -83,6 +83,22 @@ export default defineClaim({
       label: 'the ratio grows with n/d (d fixed): slope in n ≥ 0',
     },
   ],
+  plots: [
+    {
+      id: 'losses', title: 'training loss: network, full f^lin and the naive model (largest n)',
+      series: ['train loss, *'], dashed: ['*f^lin*', '*naive*'], x: 't/T', y: 'training loss', rules: [{ x: 1, label: 't = T' }],
+    },
+    {
+      id: 'discrepancies', title: 'discrepancy of the network to the full f^lin and to the naive model, every n',
+      series: ['train discrepancy to the full *', 'train discrepancy to the naive *'], at: 'all', logY: true, x: 't/T',
+      y: '(1/n)‖f_t − model_t‖²', rules: [{ x: 1, label: 't = T' }],
+    },
+    {
+      id: 'sup-discrepancies', title: 'sup_{t≤T} discrepancy to the full f^lin and to the naive model',
+      observables: ['discFull', 'discTestFull', 'discNaive', 'discTestNaive'], dashed: ['discTest*'], paired: true,
+      y: 'sup_{t≤T} discrepancy', caption: 'solid: training points, dashed: fresh test points',
+    },
+  ],
   note:
     'Standard tier (d = 32, n = m = 320…4000, 3 trials, η ≈ 3.0 = ¼ of the limit ≈ 12, T = 73–74): the ratio is 2.5 at ' +
     'n/d = 10, 5.8 at 31, 9.5 (8.6–10.2) at 62.5 and 17.7 (16.1–20.0) at 125 — ≥ 5 in every trial from n/d ≥ 60 — and grows ' +

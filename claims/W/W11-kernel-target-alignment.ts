@@ -110,6 +110,16 @@ export default defineClaim({
   },
   observables,
   predictions,
+  plots: [
+    {
+      id: 'kta-epochs', title: 'KTA of CK along training, every case (largest n)',
+      series: ['KTA(CK) against epoch — *'], x: 'epoch', y: 'KTA(CK)',
+    },
+    {
+      id: 'kta-final', title: 'final KTA of CK, every case, against its initial value (dashed)',
+      observables: ['kta0', ...RUNS.map((r) => `ktaT_${r.key}`)], dashed: ['kta0'], y: 'KTA(CK)',
+    },
+  ],
   note: [
     'Measured at the standard tier (n = 250 and 500, 3 trials, step decay, cap 300 epochs; comparisons at n = 500): KTA₀ = ' +
       '0.048–0.057. Case 4 (Adam) jumps to ≈ 0.34 within 5 epochs and ends at 0.466–0.470 (× 8.2–9.8): rises, and ends largest ' +

@@ -108,6 +108,16 @@ export default defineClaim({
   },
   observables,
   predictions,
+  plots: [
+    {
+      id: 'alpha-epochs', title: 'power-law α of (1/h)WᵀW along Adam training, both schedules (largest n)',
+      series: ['α against epoch (*)'], x: 'epoch', y: 'α',
+    },
+    {
+      id: 'alpha-final', title: 'α at initialisation (dashed) and after training',
+      observables: ['alpha_0', ...SCHEDULES.map((s) => `alpha_${s.suffix}`)], dashed: ['alpha_0'], y: 'α',
+    },
+  ],
   note: [
     'Measured at the standard tier (n = 250 and 500, 3 trials, cap 300 epochs; comparisons at n = 500, d = 250): at ' +
       'initialisation α = 4.6–6.0 (tail 38–54 of 250 eigenvalues, KS 0.13–0.14), λ_max = 3.2–3.3 (the MP edge ' +

@@ -89,6 +89,19 @@ export default defineClaim({
     { kind: 'holds', check: '(14)', source: 'Theorem 5.2, eq. (14)', label: '(14) Σ_t ‖W_{t+1} − W_t‖_F ≤ 4ℓ(W₀)/α in every trial and variant' },
     { kind: 'holds', check: 'reach', source: 'Theorem 5.2 (global convergence)', label: 'training reaches ℓ(W_t)/ℓ(W₀) ≤ 10⁻³ within the step cap' },
   ],
+  // The η = 5 runs exist only up to fixedEtaMaxN, so the plots (largest n) show the other two rules.
+  plots: [
+    {
+      id: 'loss', title: 'ℓ_t/ℓ₀ along GD, every student and rate (largest n)',
+      series: ['ℓ_t/ℓ₀ (*, η theorem)', 'ℓ_t/ℓ₀ (*, η stability)'], logY: true, x: 'GD step', y: 'ℓ_t/ℓ₀',
+      rules: [{ y: 1e-3, label: 'stop: ℓ_t/ℓ₀ = 10⁻³' }],
+    },
+    {
+      id: 'bound12', title: 'ℓ_t over the bound (12): (12) holds below 1 (largest n)',
+      series: ['ℓ_t / bound (12) (*, η theorem)', 'ℓ_t / bound (12) (*, η stability)'], logY: true, x: 'GD step', y: 'ℓ_t / bound (12)',
+      rules: [{ y: 1, label: '(12): ℓ_t = bound' }],
+    },
+  ],
   note:
     'Each job runs six variants on one draw of data and W₀: students normalized softplus (smooth) and normalized ReLU, each with ' +
     'η = 5 (only for n ≤ fixedEtaMaxN: its step count grows ∝ n), η at the theorem\'s bound n/(4λ_σ²(1 + √(n/d))²) and η at ½ of the ' +

@@ -147,7 +147,11 @@ export function analyzeClaim(c: RegisteredClaim, tier: Tier, jobs: JobRecord[], 
       r = {
         kind: 'transition', label: t.label ?? `${d.observables[t.observable]!.label} crosses ${t.threshold} (${t.direction})`,
         observable: t.observable, verdict: a.verdict, reason: a.reason,
-        details: { threshold: t.threshold, estimatedCrossing: a.crossings[0] ?? null },
+        details: {
+          threshold: t.threshold, direction: t.direction, estimatedCrossing: a.crossings[0] ?? null,
+          // For the report's plot (a band where the crossing is predicted).
+          ...(t.expectedAt ? { expectedAtLo: t.expectedAt[0], expectedAtHi: t.expectedAt[1] } : {}),
+        },
       };
     }
     if (failed.length > 0 && r.verdict === 'CONFIRMED') {
@@ -169,6 +173,7 @@ export function analyzeClaim(c: RegisteredClaim, tier: Tier, jobs: JobRecord[], 
     jobs: sorted,
     observables,
     predictions,
+    ...(d.plots && d.plots.length > 0 ? { plots: d.plots } : {}),
     verdict,
     matchesExpected: predictions.every((p) => p.matchesExpected) && failed.length === 0,
     timing: { wallMs: computeMs, computeMs, jobs: sorted.length, cachedJobs: sorted.filter((j) => j.cached).length, failedJobs: failed.length },

@@ -129,6 +129,47 @@ const predictionSchema = z.discriminatedUnion('kind', [
 
 export type Prediction = z.infer<typeof predictionSchema>;
 
+/**
+ * A plot the claim declares on top of the report's default ones (which stay as they are):
+ * several job `series` in one plot (e.g. the network's loss against the linear model's), or
+ * several observables against the sweep variable (e.g. a quantity against its bound), with a
+ * legend. Series names are matched at report time (series exist only in job outputs): a
+ * name, or a glob pattern where `*` stands for any text and `?` for one character. A pattern
+ * that matches nothing is reported as a warning in the report (and in writeReport's
+ * warnings); a plot that matches nothing at all is drawn as a placeholder saying why.
+ */
+export const plotDeclarationSchema = z.object({
+  /** Unique within the claim; names the SVG (plot-<id>.svg). */
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'plot ids are letters, digits, _ . - (first a letter or digit)'),
+  title: z.string().min(1),
+  /** Job series to draw together: names or glob patterns ('*', '?'). Exclusive with `observables`. */
+  series: z.array(z.string().min(1)).min(1).optional(),
+  /** Observables (names) to draw together against the sweep variable: trials and per-size means. */
+  observables: z.array(z.string().min(1)).min(1).optional(),
+  /**
+   * Series plots: whose curves — the largest size (default; lowest trial there), one size,
+   * or every size ('all': colour by size, dash pattern by series).
+   */
+  at: z.union([z.number(), z.literal('largest'), z.literal('all')]).optional(),
+  /** Axis titles (default: 'step' / the sweep variable, and the y of the first line). */
+  x: z.string().min(1).optional(),
+  y: z.string().min(1).optional(),
+  /** Log scales. Default y: log when every value is positive and they span a factor ≥ 10; x: log for observables (positive x), linear for series. */
+  logY: z.boolean().optional(),
+  logX: z.boolean().optional(),
+  /** Series names or patterns (observable names for observable plots) drawn dashed, e.g. the linear model. */
+  dashed: z.array(z.string().min(1)).optional(),
+  /** Colours in (dark, light) pairs: declare each network/linear-model pair next to each other. */
+  paired: z.boolean().optional(),
+  /** Reference lines: { x } vertical, { y } horizontal, labelled on the plot. */
+  rules: z.array(z.object({ x: z.number().optional(), y: z.number().optional(), label: z.string().min(1) })
+    .refine((r) => (r.x === undefined) !== (r.y === undefined), 'a rule has exactly one of x and y')).optional(),
+  /** One line under the title (what to look at). */
+  caption: z.string().optional(),
+}).refine((p) => (p.series === undefined) !== (p.observables === undefined), 'a plot has either `series` or `observables`');
+
+export type PlotDeclaration = z.infer<typeof plotDeclarationSchema>;
+
 const tierNumbers = z.object({ smoke: z.array(z.number().positive()).min(1), standard: z.array(z.number().positive()).min(1), paper: z.array(z.number().positive()).min(1) });
 const tierInts = z.object({ smoke: z.number().int().positive(), standard: z.number().int().positive(), paper: z.number().int().positive() });
 
@@ -158,6 +199,8 @@ export const claimSchema = z.object({
     fixtureRelTol: z.number().positive().optional(),
   })),
   predictions: z.array(predictionSchema).min(1),
+  /** Plots drawn on top of the default ones: several series or observables in one plot. */
+  plots: z.array(plotDeclarationSchema).optional(),
   /** Statistical minimums for slopes (default: 4 sizes, span 4, 3 trials). */
   slopeRequirements: z.object({ minSizes: z.number().int().optional(), minSpan: z.number().optional(), minTrials: z.number().int().optional() }).optional(),
   /** Known disagreement with the paper, or any setting choice a reader must know. */
@@ -177,6 +220,7 @@ export interface ClaimDefinition {
   sweep: { variable: 'n' | 'd' | 'm' | 'eta' | 'h'; values: Record<Tier, number[]>; trials: Record<Tier, number> };
   observables: Record<string, { label: string; fit?: boolean; fixtureRelTol?: number }>;
   predictions: Prediction[];
+  plots?: PlotDeclaration[];
   slopeRequirements?: { minSizes?: number; minSpan?: number; minTrials?: number };
   note?: string;
   run: (ctx: JobContext) => JobOutput | Promise<JobOutput>;
@@ -206,6 +250,17 @@ export function defineClaim(def: ClaimDefinition): ClaimDefinition {
     if ((p.kind === 'slope≈' || p.kind === 'slope≤' || p.kind === 'slope≥') && p.exponent === undefined) {
       throw new ClaimDefinitionError(`claim ${id}: prediction '${p.kind}' on '${p.observable}' needs an exponent`);
     }
+  }
+  const plotIds = new Set<string>();
+  for (const p of def.plots ?? []) {
+    if (plotIds.has(p.id)) throw new ClaimDefinitionError(`claim ${id}: two plots have the id '${p.id}'`);
+    plotIds.add(p.id);
+    for (const o of p.observables ?? []) {
+      if (!(o in def.observables)) {
+        throw new ClaimDefinitionError(`claim ${id}: plot '${p.id}' names observable '${o}', not among ${Object.keys(def.observables).join(', ')}`);
+      }
+    }
+    if (p.observables && p.at !== undefined) throw new ClaimDefinitionError(`claim ${id}: plot '${p.id}': \`at\` applies to series plots only`);
   }
   return def;
 }

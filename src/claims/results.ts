@@ -5,7 +5,7 @@
  * `ntk-verify diff` can compare two runs.
  */
 import { z } from 'zod';
-import { TIERS, VERDICTS } from './define';
+import { plotDeclarationSchema, TIERS, VERDICTS } from './define';
 
 export const RESULTS_SCHEMA_VERSION = 'ntk-verify.results/1';
 
@@ -97,6 +97,8 @@ export const claimResultSchema = z.object({
   jobs: z.array(jobRecordSchema),
   observables: z.array(observableSummarySchema),
   predictions: z.array(predictionResultSchema),
+  /** Plots the claim declares (several series or observables in one plot), drawn by the report. */
+  plots: z.array(plotDeclarationSchema).optional(),
   /** Worst verdict over the predictions (REFUTED > INCONCLUSIVE > CONFIRMED). */
   verdict,
   /** Every prediction has its expected verdict. */

@@ -1,6 +1,7 @@
 /**
  * `ntk-verify doctor`: which backend computes, which BLAS, how many threads, and how
- * fast a 2000×2000 dgemm runs here (about one second of work).
+ * fast a 2000×2000 dgemm runs here (about one second of work). `doctor --digits` runs the
+ * float64 digits check of kernel changes instead (src/cli/digits.ts).
  */
 import { backend, loadNativeBackend, nativeLoadProblem, NATIVE_ADDON_PATH } from '../linalg/backend';
 import { zeros } from '../linalg/mat';

@@ -85,7 +85,31 @@ cli
   .command('doctor', 'Show the linear-algebra backend, BLAS library, threads and a dgemm speed probe')
   .option('--json', 'Print one JSON object (keys: backend, blas, threads, gemmGflops, ...)')
   .option('--seconds <s>', 'Length of the dgemm probe in seconds', { default: 1 })
-  .action((opts: { json?: boolean; seconds: number }) => {
+  .option('--digits', 'Instead of the probe: digits of the plain kernel difference K_t − K_0 (CK, K1) against the direct formula, float64 and float32 (exit 1 below 8 digits)')
+  .option('--n <n>', 'With --digits: number of samples (d = 0.6n, h = 1.2n, as W3)', { default: 4000 })
+  .option('--act <list>', 'With --digits: students, comma-separated (normalized)', { default: 'relu,tanh' })
+  .option('--trial <t>', 'With --digits: trial of W3\'s job whose draw is used', { default: 0 })
+  .option('--no-float32', 'With --digits: skip the float32 comparison')
+  .option('--f32-samples <m>', 'With --digits: samples whose kernel block is recomputed in emulated float32 arithmetic', { default: 256 })
+  .action(async (opts: { json?: boolean; seconds: number; digits?: boolean; n: number | string; act: string; trial: number | string; float32?: boolean; 'f32-samples'?: number | string; f32Samples?: number | string }) => {
+    if (opts.digits) {
+      const { digitsCheck, formatDigits } = await import('./digits');
+      const n = Number(opts.n), trial = Number(opts.trial);
+      if (!Number.isInteger(n) || n < 2) throw new UsageError(`doctor --digits: --n must be an integer ≥ 2, got '${opts.n}'`);
+      if (!Number.isInteger(trial) || trial < 0) throw new UsageError(`doctor --digits: --trial must be an integer ≥ 0, got '${opts.trial}'`);
+      const mArg = opts['f32-samples'] ?? opts.f32Samples; // cac does not camel-case a name with a digit
+      const m = Number(mArg);
+      if (!Number.isInteger(m) || m < 2) throw new UsageError(`doctor --digits: --f32-samples must be an integer ≥ 2, got '${mArg}'`);
+      const acts = String(opts.act).split(',').map((a) => a.trim()).filter((a) => a !== '');
+      if (acts.length === 0) throw new UsageError('doctor --digits: --act needs at least one activation (e.g. relu,tanh)');
+      const r = digitsCheck({
+        n, trial, acts, float32: opts.float32 !== false, float32Samples: m,
+        ...(opts.json ? {} : { progress: (line: string) => console.error(line) }),
+      });
+      console.log(opts.json ? JSON.stringify(r, null, 2) : formatDigits(r));
+      if (!r.ok) exitCode = 1;
+      return;
+    }
     const r = doctor({ seconds: Number(opts.seconds) });
     console.log(opts.json ? JSON.stringify(r, null, 2) : formatDoctor(r));
   });

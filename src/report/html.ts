@@ -7,7 +7,7 @@
 import type { Verdict } from '../claims/define';
 import type { ClaimResult, RunResults } from '../claims/results';
 import { escapeHtml as h, fmtDuration, fmtShort, variableSymbol, VERDICT_ICON } from './format';
-import { looseBounds, unpredictedExponents, type ClaimLayout, type PlotRef } from './model';
+import { looseBounds, overlayWarning, unpredictedExponents, type ClaimLayout, type PlotRef } from './model';
 import {
   claimsTable,
   failedJobs,
@@ -93,6 +93,12 @@ function figure(ref: PlotRef, src: string): string {
   return `<figure><a href="${h(src)}"><img src="${h(src)}" alt="${h(ref.title)}" loading="lazy"></a><figcaption>${h(ref.title)}</figcaption></figure>`;
 }
 
+/** Warnings about the claim's declared plots (patterns that match nothing, ...). */
+function overlayWarnings(layout: ClaimLayout): string {
+  const ws = layout.overlays.map((o) => overlayWarning(layout.claim, o.data)).filter((w): w is string => w !== undefined);
+  return ws.map((w) => `<p class="warn">⚠️ ${h(w)}</p>`).join('\n');
+}
+
 function claimHeader(c: ClaimResult): string {
   return [
     `<p>${badge(c.verdict)}${c.matchesExpected ? '' : ' <span class="warn">⚠️ differs from the expected verdict</span>'}</p>`,
@@ -142,6 +148,7 @@ export function renderIndex(results: RunResults, layouts: ClaimLayout[]): string
       `<p><a href="${h(`${l.dir}/index.html`)}">Full detail: observables per size, failed jobs, every job →</a></p>`,
       '<h3>Predictions</h3>',
       predictionsHtml(c),
+      overlayWarnings(l),
     );
     if (l.plots.length > 0) parts.push(`<div class="plots">${l.plots.map((p) => figure(p, p.path)).join('\n')}</div>`);
     parts.push('</section>');
@@ -168,6 +175,13 @@ export function renderClaimPage(results: RunResults, layout: ClaimLayout): strin
   const setting = settingItems(c);
   if (setting.length > 0) parts.push(`<details><summary>Setting (${setting.length} entries)</summary><ul>${setting.map((s) => `<li><code>${h(s)}</code></li>`).join('')}</ul></details>`);
   parts.push('<h2>Predictions</h2>', predictionsHtml(c));
+  if (layout.overlays.length > 0) {
+    parts.push(
+      '<h2>Plots declared by the claim</h2>',
+      overlayWarnings(layout),
+      `<div class="plots">${layout.overlays.map((o) => figure(o.ref, o.ref.file)).join('\n')}</div>`,
+    );
+  }
 
   parts.push('<h2>Observables</h2>');
   if (c.observables.length === 0) parts.push('<p>No observables recorded.</p>');

@@ -9,6 +9,13 @@
  *   <claim>/<observable>.svg     log-log scaling plot with fit and predicted lines
  *   <claim>/spectrum-<base>.svg  histogram (final vs initial, Marchenko–Pastur) + Q-Q
  *   <claim>/series-<name>.svg    training curves, one line per size
+ *   <claim>/plot-<id>.svg        a plot the claim declares (`plots`): several series or
+ *                                observables in one plot, with a legend
+ *
+ * A declared plot whose series patterns match nothing is drawn with what did match and a
+ * ⚠ line in its subtitle; one that matches nothing at all becomes a placeholder SVG that
+ * says why. Either way the problem is listed under the claim in the pages and in the
+ * returned warnings.
  *
  * Everything comes from results.json; nothing is recomputed. Folder and file names are
  * the ids and names with characters outside [A-Za-z0-9_.-] replaced by '_' (made unique).
@@ -20,12 +27,12 @@ import { escapeHtml } from './format';
 import { renderClaimPage, renderIndex } from './html';
 import { prettyJson } from './json';
 import { renderSummary } from './markdown';
-import { layoutReport, slopePredictionsOn, type ClaimLayout } from './model';
-import { observableSpec, renderSvg, seriesSpec, spectrumSpec } from './plots';
+import { layoutReport, overlayWarning, slopePredictionsOn, type ClaimLayout } from './model';
+import { observableSpec, overlaySpec, renderSvg, seriesSpec, spectrumSpec } from './plots';
 
 export { fmtNum, fmtDuration, escapeHtml, safeStem } from './format';
-export { layoutReport, type ClaimLayout, type PlotRef } from './model';
-export { observableSpec, spectrumSpec, seriesSpec, renderSvg, qqPairs } from './plots';
+export { layoutReport, overlaysOf, overlayWarning, type ClaimLayout, type OverlayData, type PlotRef } from './model';
+export { observableSpec, overlaySpec, spectrumSpec, seriesSpec, renderSvg, qqPairs } from './plots';
 export { prettyJson } from './json';
 
 export class ReportInputError extends Error {
@@ -59,6 +66,9 @@ interface PlotTask {
   path: string;
   title: string;
   spec: () => Record<string, unknown>;
+  /** A declared plot's problems (a warning; a placeholder when nothing can be drawn). */
+  warning?: string;
+  empty?: boolean;
 }
 
 function plotTasks(layouts: ClaimLayout[]): PlotTask[] {
@@ -70,16 +80,40 @@ function plotTasks(layouts: ClaimLayout[]): PlotTask[] {
     }
     for (const s of l.spectra) tasks.push({ path: s.ref.path, title: s.ref.title, spec: () => spectrumSpec(l.claim, s.data) });
     for (const s of l.series) tasks.push({ path: s.ref.path, title: s.ref.title, spec: () => seriesSpec(l.claim, s.data) });
+    for (const o of l.overlays) {
+      const warning = overlayWarning(l.claim, o.data);
+      tasks.push({
+        path: o.ref.path, title: o.ref.title, spec: () => overlaySpec(l.claim, o.data),
+        ...(warning ? { warning } : {}), ...(o.data.lines.length === 0 ? { empty: true } : {}),
+      });
+    }
   }
   return tasks;
 }
 
-function placeholderSvg(title: string, message: string): string {
+/** Splits text into lines of at most `width` characters at spaces (longer words stay whole). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of text.split(/\s+/)) {
+    if (cur && cur.length + 1 + w.length > width) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines;
+}
+
+function placeholderSvg(title: string, message: string, lead = 'plot could not be rendered: '): string {
+  const lines = wrap(`${lead}${message}`, 90);
+  const height = 45 + 16 * lines.length;
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="520" height="80" viewBox="0 0 520 80">` +
-    `<rect width="520" height="80" fill="#fff8e1"/>` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="620" height="${height}" viewBox="0 0 620 ${height}">` +
+    `<rect width="620" height="${height}" fill="#fff8e1"/>` +
     `<text x="10" y="30" font-family="sans-serif" font-size="13" font-weight="bold">${escapeHtml(title)}</text>` +
-    `<text x="10" y="55" font-family="sans-serif" font-size="11">plot could not be rendered: ${escapeHtml(message)}</text></svg>`
+    lines.map((l, i) => `<text x="10" y="${55 + 16 * i}" font-family="sans-serif" font-size="11">${escapeHtml(l)}</text>`).join('') +
+    `</svg>`
   );
 }
 
@@ -108,6 +142,11 @@ export async function writeReport(results: RunResults, outDir: string, options: 
 
   await pool(plotTasks(layouts), options.concurrency ?? 8, async (t) => {
     let svg: string;
+    if (t.warning) warnings.push(`${t.path}: ${t.warning}`);
+    if (t.empty) {
+      await put(t.path, placeholderSvg(t.title, t.warning ?? 'nothing to draw', '⚠ '));
+      return;
+    }
     try {
       svg = await renderSvg(t.spec());
     } catch (e) {

@@ -5,7 +5,7 @@
  */
 import type { RunResults } from '../claims/results';
 import { fmtShort, mdCell, mdText, variableSymbol, verdictBadge } from './format';
-import { looseBounds, slopePredictionsOn, unpredictedExponents, type ClaimLayout } from './model';
+import { looseBounds, overlayWarning, slopePredictionsOn, unpredictedExponents, type ClaimLayout } from './model';
 import {
   claimsTable,
   failedJobs,
@@ -92,6 +92,15 @@ function claimSection(layout: ClaimLayout): string[] {
   if (c.note) out.push(`> **Known disagreement / setting note.** ${mdText(c.note)}`, '');
 
   out.push('### Predictions', '', mdTable(predictionsTable(c)), '');
+
+  if (layout.overlays.length > 0) {
+    out.push('### Plots declared by the claim', '');
+    for (const o of layout.overlays) {
+      const w = overlayWarning(c, o.data);
+      if (w) out.push(`> ⚠️ ${mdText(w)}`, '');
+    }
+    for (const o of layout.overlays) out.push(image(o.ref.title, o.ref.path), '');
+  }
 
   out.push('### Observables', '');
   if (c.observables.length === 0) out.push('No observables recorded.', '');

@@ -4,9 +4,9 @@
  * exponents nobody predicted, the data points of every plot, and the layout of the output
  * folder (one folder per claim, one SVG per observable / spectrum / series).
  */
-import type { Verdict } from '../claims/define';
+import type { PlotDeclaration, Verdict } from '../claims/define';
 import type { ClaimResult, JobRecord, ObservableSummary, PredictionResult, RunResults } from '../claims/results';
-import { NameAllocator, safeStem, worstVerdict } from './format';
+import { fmtShort, NameAllocator, safeStem, variableSymbol, worstVerdict } from './format';
 
 export const SLOPE_KINDS = ['slope≈', 'slope≤', 'slope≥', 'bounded'] as const;
 
@@ -158,8 +158,151 @@ export function seriesOf(claim: ClaimResult): SeriesData[] {
   });
 }
 
+/** Transition predictions on an observable (their threshold is drawn on its plot). */
+export function transitionPredictionsOn(claim: ClaimResult, observable: string): PredictionResult[] {
+  return claim.predictions.filter((p) => p.kind === 'transition' && p.observable === observable);
+}
+
+export interface TransitionMarks {
+  label: string;
+  threshold?: number;
+  direction?: string;
+  /** Where the crossing is predicted, [lo, hi] in the sweep variable. */
+  expectedAt?: [number, number];
+  /** Where the per-size means cross the threshold (linear interpolation). */
+  estimatedCrossing?: number;
+}
+
+/** What a transition prediction's plot draws, from its recorded details. */
+export function transitionMarks(p: PredictionResult): TransitionMarks {
+  const num = (k: string) => {
+    const v = p.details?.[k];
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  };
+  const out: TransitionMarks = { label: p.label };
+  const threshold = num('threshold');
+  if (threshold !== undefined) out.threshold = threshold;
+  if (typeof p.details?.direction === 'string') out.direction = p.details.direction;
+  const lo = num('expectedAtLo');
+  const hi = num('expectedAtHi');
+  if (lo !== undefined && hi !== undefined) out.expectedAt = [Math.min(lo, hi), Math.max(lo, hi)];
+  const c = num('estimatedCrossing');
+  if (c !== undefined) out.estimatedCrossing = c;
+  return out;
+}
+
+/** Glob match of a whole name: '*' any text, '?' one character, everything else literal. */
+export function globMatch(pattern: string, name: string): boolean {
+  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]');
+  return new RegExp(`^${re}$`).test(name);
+}
+
+/** Names matched by the patterns, pattern by pattern (each name once), and the patterns that matched nothing. */
+export function matchNames(patterns: readonly string[], names: readonly string[]): { matched: string[]; unmatched: string[] } {
+  const matched: string[] = [];
+  const unmatched: string[] = [];
+  for (const p of patterns) {
+    const hits = names.filter((n) => globMatch(p, n));
+    if (hits.length === 0) unmatched.push(p);
+    for (const n of hits) if (!matched.includes(n)) matched.push(n);
+  }
+  return { matched, unmatched };
+}
+
+export interface OverlayLine {
+  /** Legend entry: the series name, or the observable's label. */
+  name: string;
+  dashed: boolean;
+  /** Series: the size and trial of the job the curve comes from. */
+  size?: number;
+  trial?: number;
+  /** Series: the curve. Observables: every trial's value. */
+  points: { x: number; y: number; trial?: number }[];
+  /** Observables: the per-size means. */
+  means?: { x: number; y: number }[];
+}
+
+export interface OverlayData {
+  decl: PlotDeclaration;
+  kind: 'series' | 'observables';
+  lines: OverlayLine[];
+  /** What in the declaration did not resolve (shown on the plot, in the page and as report warnings). */
+  problems: string[];
+  /** Series plots: every series name the claim's jobs returned (to help fix a pattern). */
+  available?: string[];
+}
+
+/** One line naming a declared plot's problems, for the report's warnings. */
+export function overlayWarning(claim: ClaimResult, o: OverlayData): string | undefined {
+  if (o.problems.length === 0 && o.lines.length > 0) return undefined;
+  const what = o.lines.length === 0 ? 'draws nothing' : 'is incomplete';
+  const why = o.problems.length > 0 ? o.problems.join('; ') : 'no data';
+  const avail = o.available && o.problems.some((p) => p.startsWith('series pattern')) && o.available.length > 0
+    ? ` — series of this claim: ${o.available.map((n) => `'${n}'`).join(', ')}`
+    : '';
+  return `claim ${claim.id}: declared plot '${o.decl.id}' ${what}: ${why}${avail}`;
+}
+
+/** Resolves a claim's declared plots against its results. */
+export function overlaysOf(claim: ClaimResult): OverlayData[] {
+  const decls = claim.plots ?? [];
+  if (decls.length === 0) return [];
+  const all = seriesOf(claim);
+  const X = variableSymbol(claim.sweep.variable);
+  return decls.map((decl) => {
+    const problems: string[] = [];
+    const isDashed = (name: string) => (decl.dashed ?? []).some((p) => globMatch(p, name));
+    if (decl.observables) {
+      const lines: OverlayLine[] = [];
+      const labels = new Set<string>();
+      for (const name of decl.observables) {
+        const obs = claim.observables.find((o) => o.name === name);
+        if (!obs) {
+          problems.push(`observable '${name}' is not in the results`);
+          continue;
+        }
+        const points = observablePoints(claim, obs);
+        if (points.length === 0) {
+          problems.push(`observable '${name}' has no finite value`);
+          continue;
+        }
+        const legend = labels.has(obs.label) ? `${obs.label} (${name})` : obs.label;
+        labels.add(legend);
+        const means = obs.perSize.filter((s) => Number.isFinite(s.mean)).map((s) => ({ x: s.x, y: s.mean }));
+        lines.push({ name: legend, dashed: isDashed(name), points, means });
+      }
+      return { decl, kind: 'observables', lines, problems };
+    }
+    const names = all.map((s) => s.name);
+    const { matched, unmatched } = matchNames(decl.series!, names);
+    for (const p of unmatched) {
+      problems.push(`series pattern '${p}' matches no series of this claim${names.length > 0 ? '' : ' (its jobs returned none)'}`);
+    }
+    const data = matched.map((n) => all.find((s) => s.name === n)!);
+    const at = decl.at ?? 'largest';
+    let sizes: number[];
+    if (at === 'all') sizes = [...new Set(data.flatMap((s) => s.curves.map((c) => c.x)))].sort((a, b) => a - b);
+    else if (at === 'largest') {
+      const xs = data.flatMap((s) => s.curves.filter((c) => c.points.length > 0).map((c) => c.x));
+      sizes = xs.length > 0 ? [Math.max(...xs)] : [];
+    } else sizes = [at];
+    const lines: OverlayLine[] = [];
+    for (const s of data) {
+      for (const x of sizes) {
+        const c = s.curves.find((k) => k.x === x);
+        if (!c || c.points.length === 0) {
+          if (at !== 'all') problems.push(`series '${s.name}' has no curve at ${X} = ${fmtShort(x)}`);
+          continue;
+        }
+        lines.push({ name: s.name, dashed: isDashed(s.name), size: c.x, trial: c.trial, points: c.points.map(([px, py]) => ({ x: px, y: py })) });
+      }
+    }
+    return { decl, kind: 'series', lines, problems, available: names };
+  });
+}
+
 export interface PlotRef {
-  kind: 'observable' | 'spectrum' | 'series';
+  kind: 'observable' | 'spectrum' | 'series' | 'overlay';
   /** Observable name, spectrum base or series name. */
   key: string;
   /** File name inside the claim's folder. */
@@ -176,6 +319,8 @@ export interface ClaimLayout {
   observables: Map<string, PlotRef>;
   spectra: { ref: PlotRef; data: SpectrumData }[];
   series: { ref: PlotRef; data: SeriesData }[];
+  /** The plots the claim declares (`plots`), resolved. */
+  overlays: { ref: PlotRef; data: OverlayData }[];
   /** Every plot of the claim in reading order. */
   plots: PlotRef[];
 }
@@ -198,7 +343,8 @@ export function layoutReport(results: RunResults): ClaimLayout[] {
     const series = seriesOf(claim)
       .filter((s) => s.curves.some((c) => c.points.length > 0))
       .map((data) => ({ ref: ref('series', data.name, `series-${safeStem(data.name)}`, data.name), data }));
-    const plots = [...observables.values(), ...spectra.map((s) => s.ref), ...series.map((s) => s.ref)];
-    return { claim, dir, observables, spectra, series, plots };
+    const overlays = overlaysOf(claim).map((data) => ({ ref: ref('overlay', data.decl.id, `plot-${safeStem(data.decl.id)}`, data.decl.title), data }));
+    const plots = [...overlays.map((o) => o.ref), ...observables.values(), ...spectra.map((s) => s.ref), ...series.map((s) => s.ref)];
+    return { claim, dir, observables, spectra, series, overlays, plots };
   });
 }

@@ -10,14 +10,22 @@
  * - Spectrum: density histogram of the final eigenvalues, the initial ones as a step
  *   line, the Marchenko–Pastur density (variance 1, ratio γ) when the job gives γ, and
  *   a Q-Q panel (final against initial quantiles) with the line y = x.
+ *   A `transition` prediction on the observable adds its threshold as a horizontal rule
+ *   (aria-label "threshold"), the predicted crossing `expectedAt` as a shaded band and the
+ *   estimated crossing of the means as a dotted vertical rule, each labelled on the plot.
  * - Training curves: one line per size, log y when every value is positive.
+ * - Declared plots (a claim's `plots`): several series (or observables against the sweep
+ *   variable) in one plot, one line per series with its name in the legend (each line's
+ *   aria-label is its name), optional dashed lines and labelled reference rules.
  */
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { ClaimResult, ObservableSummary, PredictionResult } from '../claims/results';
 import { mpDensity, mpEdges } from '../spectra/mp';
 import { fmtInterval, fmtLevel, fmtNum, fmtShort, variableSymbol } from './format';
-import { observablePoints, predictedExponent, type SeriesData, type SpectrumData } from './model';
+import {
+  observablePoints, predictedExponent, transitionMarks, transitionPredictionsOn, type OverlayData, type SeriesData, type SpectrumData, type TransitionMarks,
+} from './model';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Spec = Record<string, any>;
@@ -65,6 +73,76 @@ function geometricMean(v: number[]): number {
   return Math.exp(v.reduce((s, t) => s + Math.log(t), 0) / v.length);
 }
 
+const RULE_COLOR = '#444444';
+const BAND_COLOR = '#f2b134';
+
+/** Horizontal ({ y }) or vertical ({ x }) reference rule with its label written beside it. */
+function ruleLayers(
+  r: { x?: number; y?: number; label: string },
+  style: { color?: string; dash?: number[]; description: string; /** Vertical rules: write the label to the left of the line. */ labelLeft?: boolean },
+): Spec[] {
+  const color = style.color ?? RULE_COLOR;
+  const rule: Spec = {
+    data: { values: [r.y !== undefined ? { y: r.y } : { x: r.x }] },
+    mark: { type: 'rule', color, strokeWidth: 1.3, strokeDash: style.dash ?? [5, 3], aria: true, description: style.description },
+    encoding: r.y !== undefined ? { y: { field: 'y', type: 'quantitative' } } : { x: { field: 'x', type: 'quantitative' } },
+  };
+  const text: Spec = r.y !== undefined
+    ? {
+        data: { values: [{ y: r.y, label: r.label }] },
+        mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -2, fontSize: 10, color },
+        encoding: { y: { field: 'y', type: 'quantitative' }, x: { value: WIDTH - 3 }, text: { field: 'label' } },
+      }
+    : {
+        data: { values: [{ x: r.x, label: r.label }] },
+        mark: { type: 'text', align: style.labelLeft ? 'right' : 'left', baseline: 'top', dx: style.labelLeft ? -3 : 3, fontSize: 10, color },
+        encoding: { x: { field: 'x', type: 'quantitative' }, y: { value: 3 }, text: { field: 'label' } },
+      };
+  return [rule, text];
+}
+
+/**
+ * A transition's marks: threshold rule, the band where the crossing is predicted, and the
+ * estimated crossing. Values a log axis cannot show are left out with a subtitle line.
+ */
+/** Whether x lies in the right part of [lo, hi] (on the axis' scale), where a label should go to the left of its line. */
+function inRightPart(x: number, lo: number, hi: number, log: boolean): boolean {
+  const f = (v: number) => (log ? Math.log(v) : v);
+  return hi > lo && (f(x) - f(lo)) / (f(hi) - f(lo)) > 0.6;
+}
+
+function transitionLayers(t: TransitionMarks, scales: { logX: boolean; logY: boolean; xMin: number; xMax: number }, subtitle: string[]): Spec[] {
+  const layers: Spec[] = [];
+  if (t.expectedAt) {
+    const [lo, hi] = t.expectedAt;
+    if (scales.logX && !(lo > 0)) subtitle.push(`predicted crossing ${fmtInterval(lo, hi)} not shown on the log scale`);
+    else {
+      const right = inRightPart(lo, Math.min(lo, scales.xMin), Math.max(hi, scales.xMax), scales.logX);
+      layers.push(
+        {
+          data: { values: [{ lo, hi }] },
+          mark: { type: 'rect', color: BAND_COLOR, opacity: 0.18, aria: true, description: 'predicted crossing' },
+          encoding: { x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } },
+        },
+        {
+          data: { values: [{ x: right ? hi : lo, label: `predicted crossing ${fmtInterval(lo, hi)}` }] },
+          mark: { type: 'text', align: right ? 'right' : 'left', baseline: 'bottom', dx: right ? -3 : 3, fontSize: 10, color: '#8a5a00' },
+          encoding: { x: { field: 'x', type: 'quantitative' }, y: { value: HEIGHT - 3 }, text: { field: 'label' } },
+        },
+      );
+    }
+  }
+  if (t.threshold !== undefined) {
+    if (scales.logY && !(t.threshold > 0)) subtitle.push(`threshold ${fmtShort(t.threshold)} not shown on the log scale`);
+    else layers.push(...ruleLayers({ y: t.threshold, label: `threshold ${fmtShort(t.threshold)}${t.direction ? ` (${t.direction})` : ''}` }, { description: 'threshold' }));
+  }
+  if (t.estimatedCrossing !== undefined && (!scales.logX || t.estimatedCrossing > 0)) {
+    const labelLeft = inRightPart(t.estimatedCrossing, scales.xMin, scales.xMax, scales.logX);
+    layers.push(...ruleLayers({ x: t.estimatedCrossing, label: `means cross at ≈ ${fmtShort(t.estimatedCrossing, 3)}` }, { color: '#8a5a00', dash: [2, 2], description: 'estimated crossing', labelLeft }));
+  }
+  return layers;
+}
+
 /** Scaling plot of one observable against the sweep variable. */
 export function observableSpec(claim: ClaimResult, obs: ObservableSummary, predictions: PredictionResult[]): Spec {
   const X = variableSymbol(claim.sweep.variable);
@@ -85,7 +163,8 @@ export function observableSpec(claim: ClaimResult, obs: ObservableSummary, predi
   } else {
     subtitle.push(`no fit${obs.fitProblem ? `: ${obs.fitProblem}` : ''}`);
   }
-  for (const p of predictions) subtitle.push(`${p.label}: ${p.verdict}${p.verdict !== p.expected ? ` (expected ${p.expected})` : ''}`);
+  const transitions = transitionPredictionsOn(claim, obs.name);
+  for (const p of [...predictions, ...transitions]) subtitle.push(`${p.label}: ${p.verdict}${p.verdict !== p.expected ? ` (expected ${p.expected})` : ''}`);
   if (predictions.length === 0 && obs.fit) subtitle.push('no prediction on this exponent');
   if (dropped > 0) subtitle.push(`${dropped} non-positive value${dropped > 1 ? 's' : ''} not shown on the log scale`);
 
@@ -146,6 +225,10 @@ export function observableSpec(claim: ClaimResult, obs: ObservableSummary, predi
         },
       });
     }
+  }
+  for (const t of transitions) {
+    const marks = transitionMarks(t);
+    layer.push(...transitionLayers(marks, { logX, logY, xMin, xMax }, subtitle));
   }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -357,5 +440,124 @@ export function seriesSpec(claim: ClaimResult, s: SeriesData): Spec {
       color: { field: 'size', type: 'ordinal', title: null, sort: sizes, scale: { domain: sizes, scheme: { name: 'viridis', extent: [0, 0.85] } } },
       detail: { field: 'order', type: 'quantitative' },
     },
+  };
+}
+
+const OVERLAY_LEGEND = { orient: 'bottom', direction: 'vertical', columns: 1, labelLimit: 1000, symbolStrokeWidth: 2, title: null };
+
+/** Whether a y axis should be logarithmic by default: every value positive, spanning a factor ≥ 10. */
+function autoLogY(ys: number[]): boolean {
+  if (ys.length === 0 || !ys.every((y) => y > 0)) return false;
+  return Math.max(...ys) / Math.min(...ys) >= 10;
+}
+
+/**
+ * A declared plot: several series (or observables against the sweep variable) in one plot,
+ * one line per series with its name in the legend. Series plots take each curve at the size
+ * the declaration says (default: the largest); with at = 'all', colour tells the sizes apart
+ * and the dash pattern the series. Rules are drawn as labelled reference lines.
+ */
+export function overlaySpec(claim: ClaimResult, o: OverlayData): Spec {
+  const X = variableSymbol(claim.sweep.variable);
+  const decl = o.decl;
+  const subtitle: string[] = [];
+  if (decl.caption) subtitle.push(decl.caption);
+  const ys = o.lines.flatMap((l) => l.points.map((p) => p.y));
+  const logY = decl.logY ?? autoLogY(ys);
+  const xsAll = o.lines.flatMap((l) => l.points.map((p) => p.x));
+  const logX = decl.logX ?? (o.kind === 'observables' && xsAll.length > 0 && xsAll.every((x) => x > 0));
+  const keep = (p: { x: number; y: number }) => (!logY || p.y > 0) && (!logX || p.x > 0);
+  const dropped = o.lines.reduce((n, l) => n + l.points.filter((p) => !keep(p)).length, 0);
+  if (dropped > 0) subtitle.push(`${dropped} non-positive value${dropped > 1 ? 's' : ''} not shown on the log scale`);
+  const names = [...new Set(o.lines.map((l) => l.name))];
+  const scale = (log: boolean) => (log ? { type: 'log', nice: false } : { zero: false });
+  const xTitle = decl.x ?? (o.kind === 'observables' ? X : 'step');
+  const yTitle = decl.y ?? (names.length === 1 ? names[0] : 'value');
+  const xEnc = { field: 'x', type: 'quantitative', title: xTitle, scale: { ...scale(logX), ...(o.kind === 'observables' ? { padding: 14 } : {}) } };
+  const yEnc = { field: 'y', type: 'quantitative', title: yTitle, scale: scale(logY) };
+  const dashRange = (n: string) => (o.lines.find((l) => l.name === n)?.dashed ? [6, 4] : [1, 0]);
+  const layer: Spec[] = [];
+
+  if (o.kind === 'series') {
+    const sizes = [...new Set(o.lines.map((l) => l.size!))].sort((a, b) => a - b);
+    const perSize = (decl.at ?? 'largest') === 'all';
+    const sizeName = (x: number) => `${X} = ${fmtShort(x)}`;
+    const rows = o.lines.flatMap((l) =>
+      decimate(l.points.filter(keep).map((p) => [p.x, p.y] as [number, number])).map(([x, y]) => ({ x, y, series: l.name, size: sizeName(l.size!), order: l.size })),
+    );
+    const where = [...new Set(o.lines.map((l) => `${sizeName(l.size!)}, trial ${l.trial}`))];
+    if (!perSize && where.length > 0) subtitle.push(`${claim.id}: ${where.join('; ')}`);
+    if (perSize) subtitle.push(`${claim.id}: one line per series and size (lowest trial at each size)`);
+    const series = { field: 'series', type: 'nominal', title: null, sort: names };
+    const encoding: Spec = perSize
+      ? {
+          x: xEnc,
+          y: yEnc,
+          color: { field: 'size', type: 'ordinal', title: null, sort: sizes.map(sizeName), scale: { domain: sizes.map(sizeName), scheme: { name: 'viridis', extent: [0, 0.85] } }, legend: { ...OVERLAY_LEGEND } },
+          strokeDash: { ...series, scale: { domain: names }, legend: { ...OVERLAY_LEGEND } },
+          detail: { field: 'order', type: 'quantitative' },
+          description: { field: 'series' },
+        }
+      : {
+          x: xEnc,
+          y: yEnc,
+          color: { ...series, scale: { domain: names, scheme: decl.paired ? 'category20' : 'tableau10' }, legend: { ...OVERLAY_LEGEND } },
+          strokeDash: { ...series, scale: { domain: names, range: names.map(dashRange) }, legend: { ...OVERLAY_LEGEND } },
+          description: { field: 'series' },
+        };
+    layer.push({ name: 'overlay', data: { values: rows }, mark: { type: 'line', strokeWidth: 1.6, clip: true, aria: true }, encoding });
+  } else {
+    const rows = o.lines.flatMap((l) => l.points.filter(keep).map((p) => ({ x: p.x, y: p.y, series: l.name })));
+    const means = o.lines.flatMap((l) => (l.means ?? []).filter(keep).map((p) => ({ x: p.x, y: p.y, series: l.name })));
+    const color = { field: 'series', type: 'nominal', title: null, sort: names, scale: { domain: names, scheme: decl.paired ? 'category20' : 'tableau10' }, legend: { ...OVERLAY_LEGEND, symbolType: 'stroke' } };
+    // The line layer comes first so that the legend shows line symbols (with their dash).
+    layer.push(
+      {
+        name: 'overlay',
+        data: { values: means },
+        mark: { type: 'line', strokeWidth: 1.8, aria: true },
+        encoding: {
+          x: xEnc,
+          y: yEnc,
+          color,
+          strokeDash: { field: 'series', type: 'nominal', title: null, sort: names, scale: { domain: names, range: names.map(dashRange) }, legend: { ...OVERLAY_LEGEND, symbolType: 'stroke' } },
+          description: { field: 'series' },
+        },
+      },
+      {
+        name: 'means',
+        data: { values: means },
+        mark: { type: 'point', filled: true, size: 45, opacity: 1 },
+        encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, color: { field: 'series', type: 'nominal' } },
+      },
+      {
+        name: 'trials',
+        data: { values: rows },
+        mark: { type: 'point', filled: true, opacity: 0.45, size: 22 },
+        encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, color: { field: 'series', type: 'nominal' } },
+      },
+    );
+    subtitle.push(`${claim.id}: per-size means (lines) and every trial (points)`);
+  }
+
+  for (const r of decl.rules ?? []) {
+    const v = r.y ?? r.x!;
+    const log = r.y !== undefined ? logY : logX;
+    if (log && !(v > 0)) subtitle.push(`rule '${r.label}' at ${fmtShort(v)} not shown on the log scale`);
+    else {
+      const xs = xsAll.filter((x) => !logX || x > 0);
+      const labelLeft = r.x !== undefined && xs.length > 0 && inRightPart(r.x, Math.min(...xs), Math.max(...xs), logX);
+      layer.push(...ruleLayers(r, { description: r.label, labelLeft }));
+    }
+  }
+  for (const p of o.problems) subtitle.push(`⚠ ${p}`);
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: decl.title, subtitle },
+    width: WIDTH,
+    height: HEIGHT,
+    config: CONFIG,
+    layer,
+    resolve: { scale: { color: 'shared', strokeDash: 'shared' } },
   };
 }

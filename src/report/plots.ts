@@ -18,8 +18,11 @@
  *   variable) in one plot, one line per series with its name in the legend (each line's
  *   aria-label is its name), optional dashed lines and labelled reference rules.
  */
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { defaultCacheDir } from '../claims/cache';
+import { PROJECT_ROOT } from '../claims/engine-version';
 import type { ClaimResult, ObservableSummary, PredictionResult } from '../claims/results';
 import { mpDensity, mpEdges } from '../spectra/mp';
 import { fmtInterval, fmtLevel, fmtNum, fmtShort, variableSymbol } from './format';
@@ -45,14 +48,59 @@ const CONFIG = {
   legend: { labelFontSize: 10, titleFontSize: 11, labelLimit: 260 },
 };
 
-/** Renders a Vega-Lite spec to an SVG string (no canvas needed). */
-export async function renderSvg(spec: Spec): Promise<string> {
-  const view = new vega.View(vega.parse(vl.compile(spec as vl.TopLevelSpec).spec), { renderer: 'none' });
+function packageVersion(name: string): string {
   try {
-    return await view.toSVG();
+    return (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+let rendererVersion: string | undefined;
+
+/**
+ * Where a rendered SVG is kept: <cache>/svg/<sha256 of the spec and the vega, vega-lite
+ * versions>.svg, or undefined with NTKV_SVG_CACHE=0. A report rebuilt from cached jobs
+ * (`run` again, `report`, `merge`) then neither imports nor runs vega for unchanged plots:
+ * about a second of a cached rerun.
+ */
+function svgCachePath(spec: Spec): string | undefined {
+  if (process.env.NTKV_SVG_CACHE === '0') return undefined;
+  rendererVersion ??= `vega ${packageVersion('vega')} vega-lite ${packageVersion('vega-lite')}`;
+  const key = createHash('sha256').update(rendererVersion).update('\0').update(JSON.stringify(spec)).digest('hex').slice(0, 40);
+  return path.join(defaultCacheDir(), 'svg', `${key}.svg`);
+}
+
+/** Renders a Vega-Lite spec to an SVG string (no canvas needed); memoised on disk by spec. */
+export async function renderSvg(spec: Spec): Promise<string> {
+  const file = svgCachePath(spec);
+  if (file && existsSync(file)) {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      // unreadable entry: render again below
+    }
+  }
+  // vega and vega-lite take ~0.5 s to import: only when something has to be drawn.
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  const view = new vega.View(vega.parse(vl.compile(spec as import('vega-lite').TopLevelSpec).spec), { renderer: 'none' });
+  let svg: string;
+  try {
+    svg = await view.toSVG();
   } finally {
     view.finalize();
   }
+  if (file) {
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, svg);
+      renameSync(tmp, file); // atomic: a concurrent reader sees the whole file or none
+    } catch {
+      // a read-only cache folder only costs the speed-up
+    }
+  }
+  return svg;
 }
 
 function predictionLegend(p: PredictionResult, b: number): string {

@@ -16,6 +16,7 @@ import {
   assessSlope,
   assessTransition,
   bootstrapSlopeCI,
+  checkSlopeData,
   fitLogLog,
   localSlopes,
   type Point,
@@ -46,21 +47,65 @@ function pointsOf(jobs: JobRecord[], name: string): Point[] {
   return pts.sort((a, b) => a.x - b.x || a.trial - b.trial);
 }
 
+/** Trials at one size that did not measure an observable (JobOutput.notMeasured). */
+export interface NotMeasuredGroup {
+  x: number;
+  /** The trials not measured. */
+  trials: number[];
+  /** Jobs that returned at this size (measured or not; failed jobs are counted apart). */
+  of: number;
+  /** Distinct reasons, in trial order. */
+  reasons: string[];
+}
+
+/** Per size, the trials whose job listed `name` as not measured, with the distinct reasons. */
+export function notMeasuredOf(jobs: readonly JobRecord[], name: string): NotMeasuredGroup[] {
+  const bySize = new Map<number, NotMeasuredGroup>();
+  const sorted = [...jobs].filter((j) => j.status === 'ok' && j.output).sort((a, b) => a.x - b.x || a.trial - b.trial);
+  for (const j of sorted) {
+    const g = bySize.get(j.x) ?? { x: j.x, trials: [], of: 0, reasons: [] };
+    g.of++;
+    const reason = j.output!.notMeasured?.[name];
+    if (reason !== undefined) {
+      g.trials.push(j.trial);
+      if (!g.reasons.includes(reason)) g.reasons.push(reason);
+    }
+    bySize.set(j.x, g);
+  }
+  return [...bySize.values()].filter((g) => g.trials.length > 0);
+}
+
+/** How many reasons a one-line text shows per size (all are kept in results.json). */
+const REASONS_SHOWN = 3;
+
+/** 'not measured: 1 of 4 trials at n = 800: training diverged at step 37 (loss 3.1e9)', sizes joined by '; '. */
+export function notMeasuredText(groups: readonly NotMeasuredGroup[], xName: string, lead = 'not measured: '): string {
+  return lead + groups.map((g) => {
+    const shown = g.reasons.slice(0, REASONS_SHOWN).join(' | ');
+    const k = g.reasons.length - REASONS_SHOWN;
+    const more = k > 0 ? ` | … (${k} more reason${k === 1 ? '' : 's'})` : '';
+    return `${g.trials.length} of ${g.of} trial${g.of === 1 ? '' : 's'} at ${xName} = ${fmt(g.x)}: ${shown}${more}`;
+  }).join('; ');
+}
+
 /** 3 significant digits with a true minus sign (labels are read by people). */
 function fmt(v: number): string {
   return Number.isFinite(v) ? Number(v.toPrecision(3)).toString().replace('-', '−') : String(v);
 }
 
-function summarize(name: string, label: string, pts: Point[], fitWanted: boolean, seed: string): ObservableSummary {
+function summarize(
+  name: string, label: string, pts: Point[], fitWanted: boolean, seed: string, notMeasured: NotMeasuredGroup[], xName: string,
+): ObservableSummary {
   const xs = [...new Set(pts.map((p) => p.x))].sort((a, b) => a - b);
   const perSize = xs.map((x) => {
     const values = pts.filter((p) => p.x === x).map((p) => p.y);
     return { x, mean: mean(values), sd: sd(values), min: Math.min(...values), max: Math.max(...values), trials: values.length, values };
   });
   const s: ObservableSummary = { name, label, perSize, local: [] };
+  if (notMeasured.length > 0) s.notMeasured = notMeasured;
   if (!fitWanted) return s;
   if (xs.length < 2) {
-    s.fitProblem = `only ${xs.length} size${xs.length === 1 ? '' : 's'}`;
+    s.fitProblem = `only ${xs.length} size${xs.length === 1 ? '' : 's'}${notMeasured.length > 0 ? ` with measured values (${notMeasuredText(notMeasured, xName)})` : ''}`;
     return s;
   }
   const bad = pts.find((p) => !(p.y > 0) || !Number.isFinite(p.y));
@@ -96,8 +141,11 @@ export function analyzeClaim(c: RegisteredClaim, tier: Tier, jobs: JobRecord[], 
   const failed = sorted.filter((j) => j.status === 'failed');
   const req = d.slopeRequirements ?? {};
 
+  const xName = SYMBOL[d.sweep.variable] ?? d.sweep.variable;
   const observables: ObservableSummary[] = Object.entries(d.observables).map(([name, o]) =>
-    summarize(name, o.label, pointsOf(okJobs, name), o.fit ?? true, streamKey([opts.rootSeed, d.id, name, 'bootstrap'])));
+    summarize(name, o.label, pointsOf(okJobs, name), o.fit ?? true, streamKey([opts.rootSeed, d.id, name, 'bootstrap']), notMeasuredOf(okJobs, name), xName));
+  // Restricted to the sizes a prediction looks at (undefined: all).
+  const unmeasured = (name: string, sizes?: number[]) => notMeasuredOf(okJobs, name).filter((g) => !sizes || sizes.includes(g.x));
 
   const predictions: PredictionResult[] = d.predictions.map((p, idx) => {
     const expected: Verdict = expectedVerdict(p.expected, tier);
@@ -119,6 +167,19 @@ export function analyzeClaim(c: RegisteredClaim, tier: Tier, jobs: JobRecord[], 
         ...(a.fit ? { fit: a.fit } : {}), ...(a.ci ? { ci: a.ci } : {}), local: a.local,
         ...(a.loose !== undefined ? { loose: a.loose } : {}),
       };
+      const nm = unmeasured(p.observable);
+      if (nm.length > 0) {
+        // Would the minimums be met had these points been measured? Then they are why the slope is not judged.
+        const req2 = { xName, ...(req.minSizes !== undefined ? { minSizes: req.minSizes } : {}), ...(req.minSpan !== undefined ? { minSpan: req.minSpan } : {}), ...(req.minTrials !== undefined ? { minTrials: req.minTrials } : {}) };
+        const withThem = [...pts, ...nm.flatMap((g) => g.trials.map((trial) => ({ x: g.x, y: 1, trial })))];
+        const because = !a.dataCheck.ok && checkSlopeData(withThem, req2).ok;
+        r = {
+          ...r,
+          reason: because
+            ? `too few measured points: ${a.reason}; ${notMeasuredText(nm, xName)}`
+            : `${a.reason}; fitted on the measured points only, ${notMeasuredText(nm, xName)}`,
+        };
+      }
     } else if (p.kind === 'holds') {
       const cases = okJobs.flatMap((j) => (j.output!.checks ?? []).filter((k) => k.check === p.check).map((k) => ({
         x: j.x, trial: j.trial, ...(k.step !== undefined ? { step: k.step } : {}), lhs: k.lhs, rhs: k.rhs,
@@ -130,16 +191,38 @@ export function analyzeClaim(c: RegisteredClaim, tier: Tier, jobs: JobRecord[], 
         details: { checked: a.checked, failures: a.failures, worstMargin: a.worstMargin },
         ...(a.firstCounterexample ? { counterexample: { x: a.firstCounterexample.x, trial: a.firstCounterexample.trial, ...(a.firstCounterexample.step !== undefined ? { step: a.firstCounterexample.step } : {}), lhs: a.firstCounterexample.lhs, rhs: a.firstCounterexample.rhs, check: p.check } } : {}),
       };
+      // Jobs that could not measure something and returned no case of this check: say so.
+      const silent = okJobs.filter((j) => Object.keys(j.output!.notMeasured ?? {}).length > 0 && !(j.output!.checks ?? []).some((k) => k.check === p.check));
+      if (silent.length > 0) {
+        const groups = new Map<number, NotMeasuredGroup>();
+        for (const j of silent) {
+          const g = groups.get(j.x) ?? { x: j.x, trials: [], of: okJobs.filter((o) => o.x === j.x).length, reasons: [] };
+          g.trials.push(j.trial);
+          for (const why of Object.values(j.output!.notMeasured!)) if (!g.reasons.includes(why)) g.reasons.push(why);
+          groups.set(j.x, g);
+        }
+        r = { ...r, reason: `${r.reason}; no case of ${p.check} from jobs that did not measure everything — ${notMeasuredText([...groups.values()], xName, '')}` };
+      }
     } else if (p.kind === 'compare') {
       const xs = [...new Set(okJobs.map((j) => j.x))];
       const at = p.at === undefined || p.at === 'largest' ? [Math.max(...xs)] : p.at === 'all' ? xs : [p.at];
       const sel = okJobs.filter((j) => at.includes(j.x));
-      const left = sel.map((j) => j.output!.values[p.left]!).filter((v) => v !== undefined);
+      const has = (j: JobRecord, k: string) => j.output!.values[k] !== undefined;
+      const pairedRight = p.paired && typeof p.right === 'string' ? p.right : undefined;
+      // Paired: only the jobs that measured both sides (a not-measured value drops its pair).
+      const selL = pairedRight !== undefined ? sel.filter((j) => has(j, p.left) && has(j, pairedRight)) : sel.filter((j) => has(j, p.left));
+      const selR = pairedRight !== undefined ? selL : sel;
+      const left = selL.map((j) => j.output!.values[p.left]!);
       // A fixed number is a one-sample comparison (assessCompare's t-interval of the left mean).
-      const right: number[] | number = typeof p.right === 'number' ? p.right : sel.map((j) => j.output!.values[p.right as string]!).filter((v) => v !== undefined);
+      const right: number[] | number = typeof p.right === 'number' ? p.right : selR.filter((j) => has(j, p.right as string)).map((j) => j.output!.values[p.right as string]!);
       const label = p.label ?? `${p.left} ${p.relation} ${p.right}`;
       const a = assessCompare({ left, right, relation: p.relation, label, ...(p.margin !== undefined ? { margin: p.margin } : {}), ...(p.paired && Array.isArray(right) ? { paired: true } : {}) });
       r = { kind: 'compare', label, verdict: a.verdict, reason: a.reason, details: { leftMean: a.leftMean, rightMean: a.rightMean, at: at.join(',') } };
+      const sides = [p.left, ...(typeof p.right === 'string' && p.right !== p.left ? [p.right] : [])];
+      const nm = sides.map((k) => ({ k, g: unmeasured(k, at) })).filter((u) => u.g.length > 0);
+      if (nm.length > 0) {
+        r = { ...r, reason: `${r.reason}; skipped as not measured: ${nm.map((u) => `'${u.k}' in ${notMeasuredText(u.g, xName, '')}`).join('; ')}` };
+      }
     } else {
       const t = p as Extract<Prediction, { kind: 'transition' }>;
       const pts = pointsOf(okJobs, t.observable);
@@ -153,6 +236,8 @@ export function analyzeClaim(c: RegisteredClaim, tier: Tier, jobs: JobRecord[], 
           ...(t.expectedAt ? { expectedAtLo: t.expectedAt[0], expectedAtHi: t.expectedAt[1] } : {}),
         },
       };
+      const nm = unmeasured(t.observable);
+      if (nm.length > 0) r = { ...r, reason: `${r.reason}; means over the measured trials only, ${notMeasuredText(nm, xName)}` };
     }
     if (failed.length > 0 && r.verdict === 'CONFIRMED') {
       r = { ...r, reason: `${r.reason} (note: ${failed.length} job(s) failed and are not in this verdict)` };

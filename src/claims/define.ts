@@ -26,10 +26,21 @@ export interface CheckCase {
   rhs: number;
 }
 
-/** What one job returns. Every number must be finite unless it is genuinely undefined. */
+/**
+ * What one job returns. Every declared observable is either a finite number in `values` or
+ * listed in `notMeasured` with the reason it could not be measured (training diverged, ...).
+ * A NaN/±Infinity without such a reason is an error naming the claim, size, trial and observable.
+ */
 export interface JobOutput {
   /** Scalar observables by name (those the claim declares). */
   values: Record<string, number>;
+  /**
+   * Observables this job could not measure, with the reason in words (observable → reason,
+   * e.g. 'training diverged at step 37 (loss 3.1e9)'). Such an observable is left out of
+   * `values` (a NaN placeholder there is accepted and dropped). Fits and verdicts use the
+   * measured points only; the report counts and shows what was not measured, and why.
+   */
+  notMeasured?: Record<string, string>;
   /** Curves along training, e.g. loss against step: name → [x, y] pairs. */
   series?: Record<string, [number, number][]>;
   /** Spectra for histograms (eigenvalues), typically only for trial 0. */

@@ -28,7 +28,11 @@ const fixtureSchema = z.object({
   verdict: z.enum(VERDICTS),
   predictions: z.array(z.object({ label: z.string(), verdict: z.enum(VERDICTS), slope: z.number().optional() })),
   slopes: z.record(z.string(), z.number()),
-  jobs: z.array(z.object({ x: z.number(), trial: z.number(), values: z.record(z.string(), z.number()) })),
+  jobs: z.array(z.object({
+    x: z.number(), trial: z.number(), values: z.record(z.string(), z.number()),
+    /** Observables the job did not measure → reason (JobOutput.notMeasured); absent when all were measured. */
+    notMeasured: z.record(z.string(), z.string()).optional(),
+  })),
 });
 export type Fixture = z.infer<typeof fixtureSchema>;
 
@@ -52,7 +56,9 @@ export function fixtureFromResult(c: ClaimResult, tier: string, rootSeed: string
     verdict: c.verdict,
     predictions: c.predictions.map((p) => ({ label: p.label, verdict: p.verdict, ...(p.fit ? { slope: p.fit.slope } : {}) })),
     slopes,
-    jobs: c.jobs.filter((j) => j.status === 'ok').map((j) => ({ x: j.x, trial: j.trial, values: j.output!.values })),
+    jobs: c.jobs.filter((j) => j.status === 'ok').map((j) => ({
+      x: j.x, trial: j.trial, values: j.output!.values, ...(j.output!.notMeasured ? { notMeasured: j.output!.notMeasured } : {}),
+    })),
   };
 }
 
@@ -90,7 +96,12 @@ function relDiff(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-300);
 }
 
-/** Compares a claim's result with its fixture; tolerances per observable. */
+/**
+ * Compares a claim's result with its fixture; tolerances per observable. An observable not
+ * measured in the fixture equals one not measured in the run (whatever the reason's words:
+ * they carry numbers such as the loss at the blow-up); measured on one side and not
+ * measured on the other is a difference.
+ */
 export function compareWithFixture(
   c: ClaimResult, fx: Fixture | undefined, tols: Record<string, number | undefined> = {},
 ): FixtureComparison {
@@ -102,17 +113,25 @@ export function compareWithFixture(
     if (!q) diffs.push({ what: `prediction ${i + 1} (${p.label})`, expected: p.verdict, obtained: 'missing' });
     else if (q.verdict !== p.verdict) diffs.push({ what: `prediction ${i + 1} (${p.label})`, expected: p.verdict, obtained: q.verdict });
   });
-  const byKey = new Map(c.jobs.filter((j) => j.status === 'ok').map((j) => [`${j.x}/${j.trial}`, j.output!.values]));
+  const byKey = new Map(c.jobs.filter((j) => j.status === 'ok').map((j) => [`${j.x}/${j.trial}`, j.output!]));
   for (const j of fx.jobs) {
-    const got = byKey.get(`${j.x}/${j.trial}`);
-    if (!got) {
+    const out = byKey.get(`${j.x}/${j.trial}`);
+    if (!out) {
       diffs.push({ what: `job x=${j.x} trial ${j.trial}`, expected: 'present', obtained: 'missing or failed' });
       continue;
+    }
+    const got = out.values;
+    for (const [name, why] of Object.entries(j.notMeasured ?? {})) {
+      const o = got[name];
+      if (out.notMeasured?.[name] !== undefined) continue; // not measured on both sides: equal
+      diffs.push({ what: `${name} at x=${j.x} trial ${j.trial}`, expected: `not measured (${why})`, obtained: o === undefined ? 'missing' : o.toPrecision(10) });
     }
     for (const [name, v] of Object.entries(j.values)) {
       const o = got[name];
       const tol = tols[name] ?? DEFAULT_FIXTURE_REL_TOL;
-      if (o === undefined) diffs.push({ what: `${name} at x=${j.x} trial ${j.trial}`, expected: String(v), obtained: 'missing' });
+      const why = out.notMeasured?.[name];
+      if (why !== undefined) diffs.push({ what: `${name} at x=${j.x} trial ${j.trial}`, expected: v.toPrecision(10), obtained: `not measured (${why})` });
+      else if (o === undefined) diffs.push({ what: `${name} at x=${j.x} trial ${j.trial}`, expected: String(v), obtained: 'missing' });
       else {
         const r = relDiff(v, o);
         if (r > tol) diffs.push({ what: `${name} at x=${j.x} trial ${j.trial}`, expected: v.toPrecision(10), obtained: o.toPrecision(10), relDiff: r });

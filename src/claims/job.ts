@@ -23,21 +23,54 @@ export function seedKeyOf(rootSeed: string | number, claimId: string, x: number,
   return streamKey([rootSeed, claimId, x, trial]);
 }
 
-/** Checks a job's output: every declared observable present and finite. */
+/**
+ * Checks a job's output: every declared observable is either a finite number or listed in
+ * `notMeasured` with a non-empty reason. Returns the output as it is recorded: observables
+ * not measured are removed from `values` (so `values` holds finite numbers only) and keep
+ * their reason in `notMeasured`.
+ */
 export function validateOutput(def: ClaimDefinition, out: JobOutput, where: string): JobOutput {
-  if (!out || typeof out !== 'object' || typeof out.values !== 'object') {
+  if (!out || typeof out !== 'object' || typeof out.values !== 'object' || out.values === null) {
     throw new Error(`${where}: run() must return { values: {...} }`);
   }
-  for (const name of Object.keys(def.observables)) {
+  const declared = Object.keys(def.observables);
+  const notMeasured: Record<string, string> = {};
+  if (out.notMeasured !== undefined) {
+    if (typeof out.notMeasured !== 'object' || out.notMeasured === null) {
+      throw new Error(`${where}: notMeasured must map observable names to reasons, got ${String(out.notMeasured)}`);
+    }
+    for (const [name, reason] of Object.entries(out.notMeasured)) {
+      if (!(name in def.observables)) {
+        throw new Error(`${where}: notMeasured names '${name}', not an observable of the claim (${declared.join(', ')})`);
+      }
+      if (typeof reason !== 'string' || reason.trim() === '') {
+        throw new Error(`${where}: observable '${name}' is listed as not measured without a reason (give one, e.g. 'training diverged at step 37')`);
+      }
+      const v = out.values[name];
+      if (typeof v === 'number' && Number.isFinite(v)) {
+        throw new Error(`${where}: observable '${name}' has a value (${v}) and is listed as not measured (${reason}); give one or the other`);
+      }
+      notMeasured[name] = reason.trim();
+    }
+  }
+  for (const name of declared) {
+    if (name in notMeasured) continue;
     const v = out.values[name];
     if (v === undefined) {
-      throw new Error(`${where}: observable '${name}' missing from run()'s values (got ${Object.keys(out.values).join(', ') || 'none'})`);
+      throw new Error(`${where}: observable '${name}' missing from run()'s values (got ${Object.keys(out.values).join(', ') || 'none'}); ` +
+        `an observable that could not be measured goes in notMeasured with the reason`);
     }
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${where}: observable '${name}' is ${v}, not a finite number`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new Error(`${where}: observable '${name}' is ${v}, not a finite number (if it could not be measured, list it in notMeasured with the reason)`);
+    }
   }
+  const values = Object.keys(notMeasured).length === 0
+    ? out.values
+    : Object.fromEntries(Object.entries(out.values).filter(([k]) => !(k in notMeasured)));
   // Typed arrays do not survive JSON; convert spectra/series to plain arrays.
   const spectra = out.spectra ? Object.fromEntries(Object.entries(out.spectra).map(([k, a]) => [k, Array.from(a)])) : undefined;
-  return { ...out, ...(spectra ? { spectra } : {}) };
+  const { notMeasured: _given, ...rest } = out;
+  return { ...rest, values, ...(Object.keys(notMeasured).length > 0 ? { notMeasured } : {}), ...(spectra ? { spectra } : {}) };
 }
 
 export async function runJob(def: ClaimDefinition, spec: JobSpec): Promise<JobRecord> {

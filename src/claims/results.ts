@@ -16,6 +16,8 @@ export const checkCaseSchema = z.object({ check: z.string(), step: z.number().op
 
 export const jobOutputSchema = z.object({
   values: z.record(z.string(), num),
+  /** Observables the job could not measure → the reason (absent from `values`). Optional: older results have none. */
+  notMeasured: z.record(z.string(), z.string().min(1)).optional(),
   series: z.record(z.string(), z.array(z.tuple([num, num]))).optional(),
   spectra: z.record(z.string(), z.array(num)).optional(),
   checks: z.array(checkCaseSchema).optional(),
@@ -58,6 +60,12 @@ export const observableSummarySchema = z.object({
   local: z.array(localSlopeSchema),
   /** Why no fit was made (non-positive values, a single size, ...). */
   fitProblem: z.string().optional(),
+  /**
+   * Sizes where some trials did not measure this observable (JobOutput.notMeasured): which
+   * trials, out of how many jobs that returned at that size, and the distinct reasons. The
+   * fit, perSize and the verdicts use the measured points only. Absent when all were measured.
+   */
+  notMeasured: z.array(z.object({ x: num, trials: z.array(z.number().int()), of: num, reasons: z.array(z.string()) })).optional(),
 });
 
 export const predictionResultSchema = z.object({

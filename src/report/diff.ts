@@ -7,7 +7,9 @@
  *   - every prediction whose verdict differs (and the claim's overall verdict),
  *   - per observable, the fitted log-log slope on both sides, their difference and
  *     whether the two bootstrap CIs overlap (fixtures keep no CI: overlap is then null),
- *   - every per-job observable value whose relative difference exceeds the tolerance,
+ *   - every per-job observable value whose relative difference exceeds the tolerance, and
+ *     every value measured on one side and not measured (JobOutput.notMeasured) on the other
+ *     (not measured on both sides counts as equal, whatever the reasons say),
  *   - jobs present, failed or missing on one side only.
  *
  * Tolerances are relative, per observable: the claim's `fixtureRelTol` when the caller
@@ -46,6 +48,8 @@ export interface DiffJob {
   trial: number;
   status: 'ok' | 'failed';
   values: Record<string, number>;
+  /** Observables the job did not measure → reason. */
+  notMeasured?: Record<string, string>;
 }
 
 /** One claim as the diff sees it: verdicts, slopes, per-job values. */
@@ -105,7 +109,10 @@ export function sideFromResults(r: RunResults, label: string = r.runId): DiffSid
         predictions: c.predictions.map((p) => ({ label: p.label, verdict: p.verdict, expected: p.expected })),
         slopes,
         labels,
-        jobs: c.jobs.map((j) => ({ x: j.x, trial: j.trial, status: j.status, values: j.status === 'ok' ? (j.output?.values ?? {}) : {} })),
+        jobs: c.jobs.map((j) => ({
+          x: j.x, trial: j.trial, status: j.status, values: j.status === 'ok' ? (j.output?.values ?? {}) : {},
+          ...(j.status === 'ok' && j.output?.notMeasured ? { notMeasured: j.output.notMeasured } : {}),
+        })),
       };
     }),
   };
@@ -124,7 +131,7 @@ export function sideFromFixtures(fixtures: Fixture[], label = 'fixtures'): DiffS
       predictions: f.predictions.map((p) => ({ label: p.label, verdict: p.verdict })),
       slopes: Object.fromEntries(Object.entries(f.slopes).map(([k, s]) => [k, { slope: s }])),
       labels: {},
-      jobs: f.jobs.map((j) => ({ x: j.x, trial: j.trial, status: 'ok' as const, values: j.values })),
+      jobs: f.jobs.map((j) => ({ x: j.x, trial: j.trial, status: 'ok' as const, values: j.values, ...(j.notMeasured ? { notMeasured: j.notMeasured } : {}) })),
     })),
   };
 }
@@ -160,6 +167,9 @@ export interface ValueDiff {
   trial: number;
   a?: number;
   b?: number;
+  /** The reason on side A / B when that side did not measure the value (JobOutput.notMeasured). */
+  notMeasuredA?: string;
+  notMeasuredB?: string;
   /** |a − b| / max(|a|, |b|); undefined when a side lacks the value. */
   relDiff?: number;
   tol: number;
@@ -206,6 +216,8 @@ export interface DiffTotals {
   /** Observables whose two CIs do not overlap. */
   disjointCis: number;
   valueChanges: number;
+  /** Of valueChanges: measured on one side, not measured on the other. */
+  measuredChanges: number;
   valuesCompared: number;
   jobChanges: number;
 }
@@ -310,13 +322,21 @@ function diffJobs(a: DiffClaimSide, b: DiffClaimSide, tolOf: (obs: string) => nu
     const sb: JobState = q?.status ?? 'missing';
     if (sa !== sb) jobs.push({ x, trial, a: sa, b: sb });
     if (sa !== 'ok' || sb !== 'ok') continue;
-    for (const name of [...new Set([...Object.keys(p!.values), ...Object.keys(q!.values)])]) {
+    const nmA = p!.notMeasured ?? {};
+    const nmB = q!.notMeasured ?? {};
+    for (const name of [...new Set([...Object.keys(p!.values), ...Object.keys(q!.values), ...Object.keys(nmA), ...Object.keys(nmB)])]) {
       const va = p!.values[name];
       const vb = q!.values[name];
       const tol = tolOf(name);
       compared++;
+      const wa = nmA[name];
+      const wb = nmB[name];
+      if (wa !== undefined && wb !== undefined) continue; // not measured on both sides: equal
       if (va === undefined || vb === undefined) {
-        values.push({ observable: name, x, trial, ...(va !== undefined ? { a: va } : {}), ...(vb !== undefined ? { b: vb } : {}), tol });
+        values.push({
+          observable: name, x, trial, ...(va !== undefined ? { a: va } : {}), ...(vb !== undefined ? { b: vb } : {}),
+          ...(wa !== undefined ? { notMeasuredA: wa } : {}), ...(wb !== undefined ? { notMeasuredB: wb } : {}), tol,
+        });
         continue;
       }
       const r = relativeDifference(va, vb);
@@ -396,6 +416,7 @@ export function diffRuns(aIn: DiffInput, bIn: DiffInput, opts: DiffOptions = {})
     slopeChanges: both.reduce((s, c) => s + c.slopes.filter((x) => x.changed).length, 0),
     disjointCis: both.reduce((s, c) => s + c.slopes.filter((x) => x.ciOverlap === false).length, 0),
     valueChanges: both.reduce((s, c) => s + c.values.length, 0),
+    measuredChanges: both.reduce((s, c) => s + c.values.filter((v) => v.notMeasuredA !== undefined || v.notMeasuredB !== undefined).length, 0),
     valuesCompared: both.reduce((s, c) => s + c.valuesCompared, 0),
     jobChanges: both.reduce((s, c) => s + c.jobs.length, 0),
   };
@@ -429,7 +450,8 @@ function signed(v: number | undefined): string {
   return `${v > 0 ? '+' : ''}${fmtNum(v)}`;
 }
 
-function valueText(v: number | undefined): string {
+function valueText(v: number | undefined, notMeasured?: string): string {
+  if (notMeasured !== undefined) return `not measured: ${notMeasured}`;
   return v === undefined ? 'missing' : v.toPrecision(10);
 }
 
@@ -461,7 +483,8 @@ export function formatDiffMarkdown(d: RunDiff, opts: FormatDiffOptions = {}): st
       : '**No verdict changed.**';
   out.push(
     `${headline} ${t.compared} claim${t.compared === 1 ? '' : 's'} compared; ${t.slopeChanges} slope change${t.slopeChanges === 1 ? '' : 's'} beyond tolerance ` +
-      `(${t.disjointCis} with disjoint CIs), ${t.valueChanges} of ${t.valuesCompared} values beyond tolerance (relative, default ${fmtNum(d.relTol)}), ` +
+      `(${t.disjointCis} with disjoint CIs), ${t.valueChanges} of ${t.valuesCompared} values beyond tolerance (relative, default ${fmtNum(d.relTol)})` +
+      `${t.measuredChanges > 0 ? ` — ${t.measuredChanges} of them measured on one side and not measured on the other` : ''}, ` +
       `${t.jobChanges} job${t.jobChanges === 1 ? '' : 's'} failed or missing on one side.`,
     '',
   );
@@ -498,7 +521,7 @@ export function formatDiffMarkdown(d: RunDiff, opts: FormatDiffOptions = {}): st
   else {
     const ranked = [...values].sort((p, q) => (q.v.relDiff ?? Infinity) - (p.v.relDiff ?? Infinity));
     const rows = ranked.slice(0, limit).map(({ c, v }) => [
-      c.id, v.observable, `${variableSymbol(c.variable ?? 'n')} = ${fmtShort(v.x)}`, String(v.trial), valueText(v.a), valueText(v.b),
+      c.id, v.observable, `${variableSymbol(c.variable ?? 'n')} = ${fmtShort(v.x)}`, String(v.trial), valueText(v.a, v.notMeasuredA), valueText(v.b, v.notMeasuredB),
       v.relDiff === undefined ? '—' : fmtNum(v.relDiff), fmtNum(v.tol),
     ]);
     out.push('Largest relative differences first.', '', mdTable(['Claim', 'Observable', 'Size', 'Trial', 'A', 'B', 'Rel. diff', 'Tol'], rows), '');

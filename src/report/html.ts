@@ -13,6 +13,8 @@ import {
   failedJobs,
   fitSummary,
   looseText,
+  notMeasuredLines,
+  notMeasuredSummary,
   observableTable,
   predictionsTable,
   runFacts,
@@ -148,6 +150,7 @@ export function renderIndex(results: RunResults, layouts: ClaimLayout[]): string
       `<p><a href="${h(`${l.dir}/index.html`)}">Full detail: observables per size, failed jobs, every job →</a></p>`,
       '<h3>Predictions</h3>',
       predictionsHtml(c),
+      notMeasuredHtml(c),
       overlayWarnings(l),
     );
     if (l.plots.length > 0) parts.push(`<div class="plots">${l.plots.map((p) => figure(p, p.path)).join('\n')}</div>`);
@@ -155,6 +158,14 @@ export function renderIndex(results: RunResults, layouts: ClaimLayout[]): string
   }
   parts.push(tailSections(results, (c) => `#${anchorOf.get(c)}`));
   return page(`ntk-verify ${results.runId}`, parts.join('\n'));
+}
+
+/** The front page's list of observables with trials not measured (plots skip those points). */
+function notMeasuredHtml(c: ClaimResult): string {
+  const nm = notMeasuredSummary(c);
+  if (nm.length === 0) return '';
+  const items = nm.flatMap((e) => e.lines.map((l) => `<li>${h(e.observable.label)} <code>${h(e.observable.name)}</code> — ${h(l)}</li>`));
+  return `<p class="warn">⚠️ Values not measured (left out of fits, verdicts and plots):</p><ul>${items.join('')}</ul>`;
 }
 
 function predictionsHtml(c: ClaimResult): string {
@@ -187,6 +198,8 @@ export function renderClaimPage(results: RunResults, layout: ClaimLayout): strin
   if (c.observables.length === 0) parts.push('<p>No observables recorded.</p>');
   for (const o of c.observables) {
     parts.push(`<h3>${h(o.label)} <code>${h(o.name)}</code></h3>`, `<p>${h(fitSummary(c, o))}</p>`, table(observableTable(c, o)));
+    const nm = notMeasuredLines(c, o);
+    if (nm.length > 0) parts.push(`<ul>${nm.map((l) => `<li class="warn">⚠️ ${h(l)}</li>`).join('')}</ul>`);
     const ref = layout.observables.get(o.name);
     if (ref) parts.push(`<div class="plots">${figure(ref, ref.file)}</div>`);
   }
@@ -215,9 +228,10 @@ export function renderClaimPage(results: RunResults, layout: ClaimLayout): strin
         j.seedKey,
         j.status === 'failed'
           ? (j.error ?? '').split('\n')[0]!
-          : Object.entries(j.output?.meta ?? {})
-              .map(([k, v]) => `${k}=${typeof v === 'number' ? fmtShort(v) : String(v)}`)
-              .join(', '),
+          : [
+              ...Object.entries(j.output?.notMeasured ?? {}).map(([k, why]) => `${k} not measured: ${why}`),
+              ...Object.entries(j.output?.meta ?? {}).map(([k, v]) => `${k}=${typeof v === 'number' ? fmtShort(v) : String(v)}`),
+            ].join(', '),
       ]),
     }),
   );

@@ -11,6 +11,7 @@ import {
   failedJobs,
   fitSummary,
   looseText,
+  notMeasuredLines,
   observableTable,
   predictionsTable,
   runFacts,
@@ -109,6 +110,8 @@ function claimSection(layout: ClaimLayout): string[] {
     out.push(`#### ${mdText(o.label)} (\`${o.name.replace(/`/g, "'")}\`)${marked}`, '');
     out.push(mdText(fitSummary(c, o)), '');
     out.push(mdTable(observableTable(c, o)), '');
+    const nm = notMeasuredLines(c, o);
+    if (nm.length > 0) out.push(...nm.map((l) => `- ⚠️ ${mdText(l)}`), '');
     const ref = layout.observables.get(o.name);
     if (ref) out.push(image(`${o.label} against ${X}`, ref.path), '');
   }

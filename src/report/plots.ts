@@ -215,6 +215,11 @@ export function observableSpec(claim: ClaimResult, obs: ObservableSummary, predi
   for (const p of [...predictions, ...transitions]) subtitle.push(`${p.label}: ${p.verdict}${p.verdict !== p.expected ? ` (expected ${p.expected})` : ''}`);
   if (predictions.length === 0 && obs.fit) subtitle.push('no prediction on this exponent');
   if (dropped > 0) subtitle.push(`${dropped} non-positive value${dropped > 1 ? 's' : ''} not shown on the log scale`);
+  const nm = obs.notMeasured ?? [];
+  if (nm.length > 0) {
+    const k = nm.reduce((s, g) => s + g.trials.length, 0);
+    subtitle.push(`${k} trial${k === 1 ? '' : 's'} not measured, not shown (${X} = ${nm.map((g) => fmtShort(g.x)).join(', ')})`);
+  }
 
   const domain = ['trials', 'mean'];
   const range = [PALETTE.trials, PALETTE.mean];

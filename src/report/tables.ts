@@ -119,18 +119,45 @@ export function predictionsTable(claim: ClaimResult): Table {
   };
 }
 
-/** Per-size rows of one observable, with the local slope from the previous size. */
+/**
+ * Per-size rows of one observable, with the local slope from the previous size. Where some
+ * trials did not measure it, the trials cell says how many; a size where none did gets a
+ * row of its own saying so.
+ */
 export function observableTable(claim: ClaimResult, obs: ObservableSummary): Table {
   const X = variableSymbol(claim.sweep.variable);
   const sizes = [...obs.perSize].sort((a, b) => a.x - b.x);
-  return {
-    header: [X, 'mean ± sd', 'min', 'max', 'trials', 'local slope'],
-    rows: sizes.map((s, i) => {
-      const prev = i > 0 ? sizes[i - 1]!.x : undefined;
-      const loc = prev !== undefined ? obs.local.find((l) => l.x0 === prev && l.x1 === s.x) : undefined;
-      return [fmtShort(s.x), `${fmtNum(s.mean)} ± ${fmtNum(s.sd)}`, fmtNum(s.min), fmtNum(s.max), String(s.trials), loc ? `${fmtNum(loc.slope)} (from ${fmtShort(prev!)})` : '—'];
-    }),
-  };
+  const nm = obs.notMeasured ?? [];
+  const unmeasured = (x: number) => nm.find((g) => g.x === x)?.trials.length ?? 0;
+  const rows = sizes.map((s, i) => {
+    const prev = i > 0 ? sizes[i - 1]!.x : undefined;
+    const loc = prev !== undefined ? obs.local.find((l) => l.x0 === prev && l.x1 === s.x) : undefined;
+    const k = unmeasured(s.x);
+    const trials = k > 0 ? `${s.trials} (${k} not measured)` : String(s.trials);
+    return { x: s.x, cells: [fmtShort(s.x), `${fmtNum(s.mean)} ± ${fmtNum(s.sd)}`, fmtNum(s.min), fmtNum(s.max), trials, loc ? `${fmtNum(loc.slope)} (from ${fmtShort(prev!)})` : '—'] };
+  });
+  for (const g of nm) {
+    if (!sizes.some((s) => s.x === g.x)) rows.push({ x: g.x, cells: [fmtShort(g.x), 'not measured', '—', '—', `0 (${g.trials.length} not measured)`, '—'] });
+  }
+  rows.sort((a, b) => a.x - b.x);
+  return { header: [X, 'mean ± sd', 'min', 'max', 'trials', 'local slope'], rows: rows.map((r) => r.cells) };
+}
+
+/**
+ * One line per size where trials did not measure the observable:
+ * 'not measured: 1 of 4 trials at n = 800: training diverged at step 37 (loss 3.1e9)',
+ * distinct reasons joined by ' | '. Empty when every trial measured it.
+ */
+export function notMeasuredLines(claim: ClaimResult, obs: ObservableSummary): string[] {
+  const X = variableSymbol(claim.sweep.variable);
+  return (obs.notMeasured ?? []).map((g) =>
+    `not measured: ${g.trials.length} of ${g.of} trial${g.of === 1 ? '' : 's'} at ${X} = ${fmtShort(g.x)} ` +
+    `(trial${g.trials.length === 1 ? '' : 's'} ${g.trials.join(', ')}): ${g.reasons.join(' | ')}`);
+}
+
+/** Per observable with trials not measured, its label and lines (for a claim's overview). */
+export function notMeasuredSummary(claim: ClaimResult): { observable: ObservableSummary; lines: string[] }[] {
+  return claim.observables.map((o) => ({ observable: o, lines: notMeasuredLines(claim, o) })).filter((e) => e.lines.length > 0);
 }
 
 /** One line on the observable's fit and the predictions about it. */

@@ -1,5 +1,5 @@
 /**
- * Spectral diagnostics for the verification suite: Lanczos top eigenpairs, matrix norms,
+ * Spectral diagnostics for the verification suite: Lanczos and block-Krylov top eigenpairs, matrix norms,
  * distances between spectra, the Marchenko–Pastur law, outliers/Tracy–Widom/BBP, power-law
  * tails (WeightWatcher metrics), subspace alignment, regression metrics and the spectra of
  * the paper's weight Gram matrices.
@@ -11,6 +11,13 @@ export {
   type LanczosResult,
   type SymmetricOperator,
 } from './lanczos';
+export {
+  topEigenpairsBlock,
+  defaultBlockSize,
+  type BlockOperator,
+  type BlockKrylovOptions,
+  type BlockKrylovResult,
+} from './block-krylov';
 export { matrixNorms, symmetricSpectralNorm, type MatrixNorms } from './norms';
 export { wasserstein1, wasserstein2, kolmogorovDistance } from './distances';
 export {

@@ -13,7 +13,7 @@
  * and ≈ 0.85·d for ReLU at these sizes (meta eta_*). T uses c = 2 and the natural log.
  */
 import { defineClaim } from '../../src/claims/define';
-import { earlyPhaseJob, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
+import { earlyPhaseJob, earlyPhasePlots, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
 
 const setting = {
   ...H_EARLY_PHASE,
@@ -78,18 +78,7 @@ export default defineClaim({
     ]),
   ],
   // Network against f^lin1 on one plot (x = t/T, so the end of the early phase sits at 1).
-  plots: acts.flatMap((k) => [
-    {
-      id: `losses-${k}`, title: `${k}: training and test loss, network (solid) and f^lin1 (dashed)`,
-      series: [`${k}: train loss, *`, `${k}: test loss, *`], dashed: ['*linear model*'], paired: true,
-      x: 't/T', y: 'loss (1/(2n))‖y − f‖²', rules: [{ x: 1, label: 't = T' }],
-    },
-    {
-      id: `discrepancy-${k}`, title: `${k}: discrepancy to f^lin1 on training and fresh points, every d`,
-      series: [`${k}: train discrepancy *`, `${k}: test discrepancy *`], at: 'all' as const, logY: true,
-      x: 't/T', y: 'discrepancy', rules: [{ x: 1, label: 't = T' }],
-    },
-  ]),
+  plots: earlyPhasePlots(acts, 'f^lin1'),
   note:
     'On FRESH test points the discrepancy falls as the theorem says: standard tier (d = 16…256, n = m = d^{1.25}, 5 trials) ' +
     'slope −0.54 [−0.60, −0.49] for erf (0.032 → 0.0070) and −0.31 [−0.35, −0.26] for ReLU (0.047 → 0.021). On the TRAINING ' +

@@ -18,7 +18,7 @@
  * T uses c = 2 and the natural log.
  */
 import { defineClaim, type Tier, type Verdict } from '../../src/claims/define';
-import { earlyPhaseJob, type EarlyVariant, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
+import { earlyPhaseJob, earlyPhasePlots, type EarlyVariant, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
 
 const variants: EarlyVariant[] = [
   // E φ(g) = 0: the theorem asks m ≳ d^{1+α}.
@@ -97,18 +97,7 @@ export default defineClaim({
     },
   ]),
   // Network against f^lin2 on one plot (x = t/T, so the end of the early phase sits at 1).
-  plots: variants.map((v) => v.key).flatMap((k) => [
-    {
-      id: `losses-${k}`, title: `${k}: training and test loss, network (solid) and f^lin2 (dashed)`,
-      series: [`${k}: train loss, *`, `${k}: test loss, *`], dashed: ['*linear model*'], paired: true,
-      x: 't/T', y: 'loss (1/(2n))‖y − f‖²', rules: [{ x: 1, label: 't = T' }],
-    },
-    {
-      id: `discrepancy-${k}`, title: `${k}: discrepancy to f^lin2 on training and fresh points, every d`,
-      series: [`${k}: train discrepancy *`, `${k}: test discrepancy *`], at: 'all' as const, logY: true,
-      x: 't/T', y: 'discrepancy', rules: [{ x: 1, label: 't = T' }],
-    },
-  ]),
+  plots: earlyPhasePlots(variants.map((v) => v.key), 'f^lin2'),
   note:
     'Standard tier (d = 16…128, n = d^{1.25}, 5 trials). ReLU at the width the theorem asks (m = d^{2.25}, up to 55 110): the ' +
     'test discrepancy falls, slope −0.73 [−0.92, −0.53] (0.029 → 0.0060); the training one is flat, −0.11 [−0.24, 0.04] ' +

@@ -11,7 +11,7 @@
  * (the qqᵀ term) and η ≈ 3 (meta eta_*). T uses c = 2 and the natural log.
  */
 import { defineClaim } from '../../src/claims/define';
-import { earlyPhaseJob, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
+import { earlyPhaseJob, earlyPhasePlots, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
 
 const acts = ['erf', 'relu'] as const;
 
@@ -75,18 +75,7 @@ export default defineClaim({
     },
   ]),
   // Network against f^lin on one plot (x = t/T, so the end of the early phase sits at 1).
-  plots: acts.flatMap((k) => [
-    {
-      id: `losses-${k}`, title: `${k}: training and test loss, network (solid) and f^lin (dashed)`,
-      series: [`${k}: train loss, *`, `${k}: test loss, *`], dashed: ['*linear model*'], paired: true,
-      x: 't/T', y: 'loss (1/(2n))‖y − f‖²', rules: [{ x: 1, label: 't = T' }],
-    },
-    {
-      id: `discrepancy-${k}`, title: `${k}: discrepancy to f^lin on training and fresh points, every d`,
-      series: [`${k}: train discrepancy *`, `${k}: test discrepancy *`], at: 'all' as const, logY: true,
-      x: 't/T', y: 'discrepancy', rules: [{ x: 1, label: 't = T' }],
-    },
-  ]),
+  plots: earlyPhasePlots(acts, 'f^lin'),
   note:
     'On FRESH test points the discrepancy falls: standard tier (d = 16…128, n = m = d^{1.25}, 5 trials) slope −0.44 [−0.52, −0.37] ' +
     'for erf (0.056 → 0.023) and −0.28 [−0.40, −0.16] for ReLU (0.12 → 0.067; at smoke sizes −0.28 [−0.59, 0.02], INCONCLUSIVE). ' +

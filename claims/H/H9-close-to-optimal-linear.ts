@@ -11,7 +11,7 @@
  * (Σ = I, the best-conditioned case). Rate η1 = ¼ · 2n/‖Θlin1‖, T = ⌊c·d·ln d/η1⌋, c = 2.
  */
 import { defineClaim } from '../../src/claims/define';
-import { earlyPhaseJob, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
+import { earlyPhaseJob, earlyPhasePlots, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
 
 const acts = ['erf', 'relu'] as const;
 
@@ -73,18 +73,7 @@ export default defineClaim({
     },
   ]),
   // Network against f^lin1 on one plot (x = t/T, so the end of the early phase sits at 1).
-  plots: acts.flatMap((k) => [
-    {
-      id: `losses-${k}`, title: `${k}: training and test loss, network (solid) and f^lin1 (dashed)`,
-      series: [`${k}: train loss, *`, `${k}: test loss, *`], dashed: ['*linear model*'], paired: true,
-      x: 't/T', y: 'loss (1/(2n))‖y − f‖²', rules: [{ x: 1, label: 't = T' }],
-    },
-    {
-      id: `discrepancy-${k}`, title: `${k}: discrepancy to f^lin1 on training and fresh points, every d`,
-      series: [`${k}: train discrepancy *`, `${k}: test discrepancy *`], at: 'all' as const, logY: true,
-      x: 't/T', y: 'discrepancy', rules: [{ x: 1, label: 't = T' }],
-    },
-  ]),
+  plots: earlyPhasePlots(acts, 'f^lin1'),
   note:
     'On FRESH test points the network approaches f*^lin1 as d grows: standard tier (d = 16…256, n = m = d^{1.25}, 5 trials) ' +
     'slope −0.70 [−0.82, −0.55] for erf (0.20 → 0.022) and −0.44 [−0.52, −0.36] for ReLU (0.33 → 0.083). On the TRAINING points ' +

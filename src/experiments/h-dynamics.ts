@@ -32,6 +32,7 @@
  * recomputes every step — which matters at the width m ≳ d^{2+α} Theorem 3.5 asks for when
  * E φ(g) ≠ 0.
  */
+import type { PlotDeclaration } from '../claims/define';
 import { type Activation, activation, applyToMat } from '../activations';
 import { erfNetworkTeacher, gaussianInputs, normDependentTeacher, randomUnitVector, type Teacher } from '../data/data';
 import {
@@ -615,3 +616,23 @@ export const H_EARLY_PHASE = {
   c: 2,
   loss: '(1/(2n))‖y − f(X)‖²',
 } as const;
+
+/**
+ * The declared plots of the early-phase claims (H6–H9), per activation or variant key: the
+ * network's training and test losses against the linear model's (dashed), and the
+ * discrepancy on training and fresh points at every d; x = t/T, so T sits at 1.
+ */
+export function earlyPhasePlots(keys: readonly string[], model: string): PlotDeclaration[] {
+  return keys.flatMap((k) => [
+    {
+      id: `losses-${k}`, title: `${k}: training and test loss, network (solid) and ${model} (dashed)`,
+      series: [`${k}: train loss, *`, `${k}: test loss, *`], dashed: ['*linear model*'], paired: true,
+      x: 't/T', y: 'loss (1/(2n))‖y − f‖²', rules: [{ x: 1, label: 't = T' }],
+    },
+    {
+      id: `discrepancy-${k}`, title: `${k}: discrepancy to ${model} on training and fresh points, every d`,
+      series: [`${k}: train discrepancy *`, `${k}: test discrepancy *`], at: 'all' as const, logY: true,
+      x: 't/T', y: 'discrepancy', rules: [{ x: 1, label: 't = T' }],
+    },
+  ]);
+}

@@ -19,10 +19,12 @@
  * Divergence: the grid of each tier runs from lazy rates to the largest rate on it that
  * trains without diverging; the jobs at the top rate then probe larger rates (×1.125, ×1.25,
  * ×1.5, ×2, a few epochs each) and record in meta where training diverges. A job whose own
- * run diverges is not an error: it reports diverged = 1 and the measurements of the last
- * epoch-end network whose loss was finite (see the note).
+ * run diverges is not an error: it reports diverged = 1, the epochs it ran and the initial
+ * measurements, and lists the measurements of the trained network as not measured with the
+ * divergence as the reason (a diverged run has no trained network; see the note).
  */
 import { defineClaim, type JobOutput } from '../../src/claims/define';
+import { notMeasuredAll } from '../../src/experiments/not-measured';
 import { trainGuarded, spikeMeasures, sweepIndependentRng, testError } from '../../src/experiments/w-transition';
 import { type WSetting, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
 import type { Rng } from '../../src/random';
@@ -71,6 +73,31 @@ const sweep = {
 const TRAINED_TOL = 1e-3;
 const t = (label: string) => ({ label, fit: false, fixtureRelTol: TRAINED_TOL });
 
+/** Observables of the trained network: not measured when the job's own run diverges. */
+const TRAINED_OBSERVABLES = ['wTopRatio', 'ckTopRatio', 'alignBeta', 'alignYck', 'alignYntk', 'wSecondRatio', 'wTop', 'ckTop', 'testMse'];
+
+const observables = {
+  wTopRatio: t('λ_max(W_tW_tᵀ/d) / λ_max(W₀W₀ᵀ/d)'),
+  ckTopRatio: t('λ_max(CK_t) / λ_max(CK₀)'),
+  alignBeta: t('|βᵀu₁|, u₁ top right singular vector of W_t'),
+  alignYck: t('|yᵀv₁|/‖y‖, v₁ top eigenvector of CK_t'),
+  alignYntk: t('|yᵀv₁|/‖y‖, v₁ top eigenvector of the NTK (both layers)'),
+  wSecondRatio: t('λ₂(W_tW_tᵀ/d) / λ_max(W₀W₀ᵀ/d) (the bulk edge left behind)'),
+  wTop: t('λ_max(W_tW_tᵀ/d)'),
+  wEdge0: { label: 'initial bulk edge λ_max(W₀W₀ᵀ/d) (same draw at every η)', fit: false },
+  ckTop: t('λ_max(CK_t)'),
+  ckEdge0: { label: 'initial λ_max(CK₀) (same draw at every η)', fit: false },
+  alignBeta0: { label: '|βᵀu₁| at initialisation', fit: false },
+  alignYck0: { label: '|yᵀv₁(CK₀)|/‖y‖ at initialisation', fit: false },
+  testMse: t('test MSE on fresh noiseless points'),
+  epochs: t('epochs run'),
+  hitCap: t('1 if the epoch cap ended the run (loss ≥ 1e-5)'),
+  diverged: t('1 if training diverged at this η'),
+  // Constant right-hand side of the "single outlier" comparison: analyze.ts wraps a numeric
+  // `right` into a one-value group, which can never be REFUTED (see the report).
+  refSpike: { label: `constant ${setting.spikeRatio} (threshold of "at the initial edge")`, fit: false },
+};
+
 export default defineClaim({
   id: 'W10',
   paper: 'W',
@@ -90,27 +117,7 @@ export default defineClaim({
     paper: { n: 2000 },
   },
   sweep,
-  observables: {
-    wTopRatio: t('λ_max(W_tW_tᵀ/d) / λ_max(W₀W₀ᵀ/d)'),
-    ckTopRatio: t('λ_max(CK_t) / λ_max(CK₀)'),
-    alignBeta: t('|βᵀu₁|, u₁ top right singular vector of W_t'),
-    alignYck: t('|yᵀv₁|/‖y‖, v₁ top eigenvector of CK_t'),
-    alignYntk: t('|yᵀv₁|/‖y‖, v₁ top eigenvector of the NTK (both layers)'),
-    wSecondRatio: t('λ₂(W_tW_tᵀ/d) / λ_max(W₀W₀ᵀ/d) (the bulk edge left behind)'),
-    wTop: t('λ_max(W_tW_tᵀ/d)'),
-    wEdge0: { label: 'initial bulk edge λ_max(W₀W₀ᵀ/d) (same draw at every η)', fit: false },
-    ckTop: t('λ_max(CK_t)'),
-    ckEdge0: { label: 'initial λ_max(CK₀) (same draw at every η)', fit: false },
-    alignBeta0: { label: '|βᵀu₁| at initialisation', fit: false },
-    alignYck0: { label: '|yᵀv₁(CK₀)|/‖y‖ at initialisation', fit: false },
-    testMse: t('test MSE on fresh noiseless points'),
-    epochs: t('epochs run'),
-    hitCap: t('1 if the epoch cap ended the run (loss ≥ 1e-5)'),
-    diverged: t('1 if training diverged at this η'),
-    // Constant right-hand side of the "single outlier" comparison: analyze.ts wraps a numeric
-    // `right` into a one-value group, which can never be REFUTED (see the report).
-    refSpike: { label: `constant ${setting.spikeRatio} (threshold of "at the initial edge")`, fit: false },
-  },
+  observables,
   predictions: [
     {
       kind: 'transition', observable: 'wTopRatio', threshold: setting.spikeRatio, direction: 'rises', source: 'Fig. 2 (top), Fig. 18',
@@ -185,8 +192,10 @@ export default defineClaim({
     'λ_max(WWᵀ/d) already spikes (1.28, 1.23, 1.43); the CK transition is therefore INCONCLUSIVE at smoke (expected) and ' +
     'CONFIRMED at standard. A larger smoke rate is not available: at η = 34 every smoke trial diverges within 10 epochs. ' +
     'Smoke and standard grids stop at the largest rate that trains in every trial, because a diverged run has no trained ' +
-    'network to measure (its job reports diverged = 1 and the last finite epoch snapshot, which would break a transition); ' +
-    'the divergence rate itself is found by the probe.',
+    'network to measure: a job whose own run diverges reports diverged = 1, its epochs and the initial measurements, and ' +
+    'lists every measure of the trained network (λ_max ratios, alignments, λ₂, test MSE) as not measured with the ' +
+    'divergence as the reason — a transition then uses the trials that trained, and a rate where none did drops out. No ' +
+    'smoke or standard job diverges; the divergence rate itself is found by the probe.',
   run: (ctx) => runJob(ctx.x, ctx.setting, ctx.rng, ctx.keepDetail, ctx.tier),
 });
 
@@ -208,7 +217,9 @@ function runJob(
   };
   const r = trainGuarded(p.net, X, y, cfg);
   const m0 = spikeMeasures(p.net, X, y, beta, { spectra: keepDetail });
-  const mt = spikeMeasures(r.net, X, y, beta, { spectra: keepDetail });
+  // A diverged run has no trained network: its measures are not taken (the last finite epoch
+  // snapshot that trainGuarded keeps is a network in mid blow-up, not a trained one).
+  const mt = r.diverged ? undefined : spikeMeasures(r.net, X, y, beta, { spectra: keepDetail });
   const tw = twMargin(p.dims.h, p.dims.d, { s2: p.dims.h / p.dims.d });
 
   const meta: Record<string, string | number | boolean> = {
@@ -217,7 +228,7 @@ function runJob(
   };
   if (r.diverged) {
     meta.divergedAtStep = r.divergedAtStep!;
-    meta.snapshotEpoch = r.snapshotEpoch;
+    meta.divergence = r.divergence!;
   }
   const top = Math.max(...sweep.values[tier]);
   if (eta === top && r.diverged) {
@@ -239,26 +250,34 @@ function runJob(
     meta.divergesAt = divergesAt;
   }
 
+  // Measured in every job: the initial network, what the run did, the constant.
+  const values: Record<string, number> = {
+    wEdge0: m0.wTop,
+    ckEdge0: m0.ckTop,
+    alignBeta0: m0.alignBeta,
+    alignYck0: m0.alignYck,
+    epochs: r.epochs,
+    hitCap: r.hitCap ? 1 : 0,
+    diverged: r.diverged ? 1 : 0,
+    refSpike: s.spikeRatio as number,
+  };
+  // Measured on the trained network.
+  const trained: Record<string, number> | undefined = mt && {
+    wTopRatio: mt.wTop / m0.wTop,
+    ckTopRatio: mt.ckTop / m0.ckTop,
+    alignBeta: mt.alignBeta,
+    alignYck: mt.alignYck,
+    alignYntk: mt.alignYntk,
+    wSecondRatio: mt.wSecond / m0.wTop,
+    wTop: mt.wTop,
+    ckTop: mt.ckTop,
+    testMse: testError(r.net, p.data.Xtest!, p.data.ytest!),
+  };
+  const all: Record<string, number> = { ...values, ...trained };
   const out: JobOutput = {
-    values: {
-      wTopRatio: mt.wTop / m0.wTop,
-      ckTopRatio: mt.ckTop / m0.ckTop,
-      alignBeta: mt.alignBeta,
-      alignYck: mt.alignYck,
-      alignYntk: mt.alignYntk,
-      wSecondRatio: mt.wSecond / m0.wTop,
-      wTop: mt.wTop,
-      wEdge0: m0.wTop,
-      ckTop: mt.ckTop,
-      ckEdge0: m0.ckTop,
-      alignBeta0: m0.alignBeta,
-      alignYck0: m0.alignYck,
-      testMse: testError(r.net, p.data.Xtest!, p.data.ytest!),
-      epochs: r.epochs,
-      hitCap: r.hitCap ? 1 : 0,
-      diverged: r.diverged ? 1 : 0,
-      refSpike: s.spikeRatio as number,
-    },
+    // In the order the observables are declared.
+    values: Object.fromEntries(Object.keys(observables).filter((k) => k in all).map((k) => [k, all[k]!])),
+    ...(trained ? {} : { notMeasured: notMeasuredAll(TRAINED_OBSERVABLES, r.divergence!) }),
     meta,
   };
   if (keepDetail) {
@@ -266,9 +285,8 @@ function runJob(
     const scale = p.dims.d / p.dims.h;
     out.spectra = {
       '(1/h)WᵀW@initial': Array.from(m0.wSpectrum!, (v) => v * scale),
-      '(1/h)WᵀW@final': Array.from(mt.wSpectrum!, (v) => v * scale),
       'CK@initial': Array.from(m0.ckSpectrum!),
-      'CK@final': Array.from(mt.ckSpectrum!),
+      ...(mt ? { '(1/h)WᵀW@final': Array.from(mt.wSpectrum!, (v) => v * scale), 'CK@final': Array.from(mt.ckSpectrum!) } : {}),
     };
     out.series = { 'training loss': r.lossHistory.map((h) => [h.step, h.loss] as [number, number]) };
   }

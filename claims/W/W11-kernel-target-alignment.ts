@@ -16,6 +16,7 @@ import {
   runWithTrajectory,
   variantLabel,
 } from '../../src/experiments/w-cases';
+import { notMeasuredAll } from '../../src/experiments/not-measured';
 import { type WSetting, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
 import { conjugateKernel, kernelTargetAlignment } from '../../src/kernels/empirical';
 import type { TwoLayerNet } from '../../src/model/network';
@@ -69,8 +70,9 @@ const rises = (key: string, l: string): Prediction => ({
 
 const predictions: Prediction[] = [
   rises('c3x1', label(RUNS[1]!)),
-  // 2η = 44 diverges at n ≤ 500 (see the note and W9); the paper tier was not run.
-  { ...rises('c3x2', label(RUNS[2]!)), expected: { smoke: 'REFUTED', standard: 'REFUTED' } },
+  // 2η = 44 diverges in every trial at n ≤ 500: final KTA not measured, no point left (see the
+  // note and W9); the paper tier was not run.
+  { ...rises('c3x2', label(RUNS[2]!)), expected: { smoke: 'INCONCLUSIVE', standard: 'INCONCLUSIVE' } },
   rises('c4', label(RUNS[3]!)),
   {
     kind: 'compare', left: 'ktaMove_c1', relation: '<', right: BARELY, source: 'Fig. 3(a)',
@@ -80,7 +82,11 @@ const predictions: Prediction[] = [
   },
   { kind: 'compare', left: 'gap_c4_c1', relation: '>', right: 0, source: 'Fig. 3(a)', label: 'final KTA: Case 4 > Case 1' },
   { kind: 'compare', left: 'gap_c4_c3x1', relation: '>', right: 0, source: 'Fig. 3(a)', label: 'final KTA: Case 4 > Case 3 (η)' },
-  { kind: 'compare', left: 'gap_c4_c3x2', relation: '>', right: 0, source: 'Fig. 3(a)', label: 'final KTA: Case 4 > Case 3 (2η)' },
+  {
+    kind: 'compare', left: 'gap_c4_c3x2', relation: '>', right: 0, source: 'Fig. 3(a)', label: 'final KTA: Case 4 > Case 3 (2η)',
+    // Case 3 at 2η diverges in every trial at n ≤ 500: no final KTA to compare (see the note).
+    expected: { smoke: 'INCONCLUSIVE', standard: 'INCONCLUSIVE' },
+  },
 ];
 
 function kta(net: TwoLayerNet, X: Parameters<typeof conjugateKernel>[1], y: Float64Array): number {
@@ -132,9 +138,14 @@ export default defineClaim({
       'the change is +0.02 against Adam\'s +0.41, which is presumably what the figure calls "barely moves"; the thresholds ' +
       '(rises: KTA_T ≥ 1.1·KTA_0; barely moves: |KTA_T/KTA_0 − 1| < 0.1) were fixed before measuring and are kept.',
     'Case 3 at 2η = 44 diverges within two epochs in every trial at n ≤ 500 (W9 explains why: the rate is 2.2–2.7× the ' +
-      'linear stability limit of a batch step at these d); a diverged run is scored at its best iterate (the start), so its ' +
-      'KTA does not rise: REFUTED at these sizes. The paper tier (n ≥ 1000, where W9\'s spot check sees it catapult instead) ' +
-      'keeps the paper\'s expected verdict.',
+      'linear stability limit of a batch step at these d; standard: loss > 10⁶× initial at step 8–16 at n = 250, step 32 at ' +
+      'n = 500; smoke: step 8). A diverged run has no trained network, so its final KTA, KTA_T/KTA_0, |KTA_T/KTA_0 − 1| and ' +
+      'the gap to Case 4 are not measured (status_c3x2 = 2 records the divergence; the series keeps the KTA measured before ' +
+      'it): "KTA rises" for Case 3 at 2η and "final KTA: Case 4 > Case 3 (2η)" are INCONCLUSIVE at smoke and standard, with ' +
+      'no measured point left. (They used to read REFUTED and CONFIRMED because the best iterate before the blow-up — the ' +
+      'initial network, KTA_T/KTA_0 = 1 exactly — stood in for the trained network: both judged an untrained network.) The ' +
+      'paper tier (n ≥ 1000, where W9\'s spot check sees it catapult instead) keeps the paper\'s expected verdicts; a trial ' +
+      'that diverges there is not measured.',
     'Smoke (n = 128, 5 trials, cap 150 epochs) gives the same verdicts.',
   ].join('\n'),
   run: ({ x: n, setting: s, rng, keepDetail }) => {
@@ -149,15 +160,25 @@ export default defineClaim({
     const maxEpochs = s.maxEpochs as number;
     const grid = epochGrid(maxEpochs);
     const finals: Record<string, number> = {};
+    const notMeasured: Record<string, string> = {};
+    const reasons: Record<string, string> = {};
     for (const r of RUNS) {
       const t = runWithTrajectory(p, { caseId: r.caseId, reading: r.reading, schedule: s.schedule as Schedule }, grid, {
         lossBelow: s.lossBelow as number, maxEpochs, rng: rng.split('train'), context: `W11 n=${n}`,
       }, (net) => kta(net, X, y));
       const run = t.run;
-      finals[r.key] = t.final;
-      values[`ktaT_${r.key}`] = t.final;
-      values[`ktaRatio_${r.key}`] = t.final / kta0;
-      values[`ktaMove_${r.key}`] = Math.abs(t.final / kta0 - 1);
+      if (run.diverged) {
+        // No trained network, so no final KTA: not measured (the best iterate before the
+        // blow-up is not scored). The KTA series keeps the epochs measured before it.
+        Object.assign(notMeasured, notMeasuredAll([`ktaT_${r.key}`, `ktaRatio_${r.key}`, `ktaMove_${r.key}`], run.divergence!));
+        reasons[r.key] = `${label(r)}: ${run.divergence!}`;
+        meta[`divergence:${r.key}`] = run.divergence!;
+      } else {
+        finals[r.key] = t.final;
+        values[`ktaT_${r.key}`] = t.final;
+        values[`ktaRatio_${r.key}`] = t.final / kta0;
+        values[`ktaMove_${r.key}`] = Math.abs(t.final / kta0 - 1);
+      }
       values[`status_${r.key}`] = run.diverged ? 2 : run.converged ? 0 : 1;
       meta[`epochs:${r.key}`] = run.epochs;
       meta[`finalLoss:${r.key}`] = run.finalLoss;
@@ -166,9 +187,11 @@ export default defineClaim({
       meta[`ms:${r.key}`] = Math.round(run.ms);
       if (keepDetail) series[`KTA(CK) against epoch — ${label(r)}`] = t.points.map((q) => [q.epoch, q.value]);
     }
-    values.gap_c4_c1 = finals.c4! - finals.c1!;
-    values.gap_c4_c3x1 = finals.c4! - finals.c3x1!;
-    values.gap_c4_c3x2 = finals.c4! - finals.c3x2!;
-    return { values, meta, ...(keepDetail ? { series } : {}) };
+    for (const k of ['c1', 'c3x1', 'c3x2'] as const) {
+      const gap = `gap_c4_${k}`;
+      if (finals.c4 !== undefined && finals[k] !== undefined) values[gap] = finals.c4 - finals[k];
+      else notMeasured[gap] = [reasons.c4, reasons[k]].filter((w) => w !== undefined).join('; ');
+    }
+    return { values, ...(Object.keys(notMeasured).length > 0 ? { notMeasured } : {}), meta, ...(keepDetail ? { series } : {}) };
   },
 });

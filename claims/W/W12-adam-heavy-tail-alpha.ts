@@ -13,6 +13,7 @@
  */
 import { defineClaim, type Prediction } from '../../src/claims/define';
 import { type Schedule, epochGrid, runWithTrajectory, variantLabel, weightSpectrum } from '../../src/experiments/w-cases';
+import { notMeasuredAll } from '../../src/experiments/not-measured';
 import { type WSetting, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
 import type { TwoLayerNet } from '../../src/model/network';
 import { type PowerLawFit, alphaTimesLambdaMax, alphaTimesLogLambdaMax, fitPowerLaw, logAlphaNorm } from '../../src/spectra';
@@ -132,11 +133,15 @@ export default defineClaim({
       'n = 128 (d = 64) α at initialisation is ≈ 2.8–4.4 and Adam raises it (α_T/α_0 ≈ 1.3). The smoke tier therefore runs ' +
       'n = 200 (d = 100), where the ratio is below 1 on average (0.50–1.25 over 4 trials and both schedules) as at the standard tier; read the ' +
       'smoke verdict as a regression check, not as evidence.',
+    'No Adam run diverged at the smoke or standard tier (status 0 or 1 everywhere). A run that diverges would report ' +
+      'status 2 and its after-training tail metrics and α_T/α_0 as not measured, with the divergence as the reason (a ' +
+      'diverged run has no trained spectrum); the comparisons would use the runs that trained.',
   ].join('\n'),
   run: ({ x: n, setting: s, rng, keepDetail }) => {
     const ws = s as unknown as WSetting;
     const p = wProblem(rng, n, ws);
     const values: Record<string, number> = {};
+    const notMeasured: Record<string, string> = {};
     const meta: Record<string, string | number | boolean> = { d: p.dims.d, h: p.dims.h };
     const series: Record<string, [number, number][]> = {};
     const put = (suffix: string, m: TailMetrics) => {
@@ -159,9 +164,17 @@ export default defineClaim({
         lossBelow: s.lossBelow as number, maxEpochs, rng: rng.split('train'), context: `W12 n=${n}`,
       }, tailMetrics);
       const run = t.run;
-      put(suffix, t.final);
-      values[`alphaRatio_${suffix}`] = t.final.fit.alpha / m0.fit.alpha;
       values[`status_${suffix}`] = run.diverged ? 2 : run.converged ? 0 : 1;
+      if (run.diverged) {
+        // No trained network: its tail metrics and α_T/α_0 are not measured (the series keep
+        // the epochs measured before the blow-up).
+        const trained = Object.keys(observables).filter((k) => k.endsWith(`_${suffix}`) && k !== `status_${suffix}`);
+        Object.assign(notMeasured, notMeasuredAll(trained, run.divergence!));
+        meta[`divergence:${suffix}`] = run.divergence!;
+      } else {
+        put(suffix, t.final);
+        values[`alphaRatio_${suffix}`] = t.final.fit.alpha / m0.fit.alpha;
+      }
       meta[`epochs:${suffix}`] = run.epochs;
       meta[`finalLoss:${suffix}`] = run.finalLoss;
       meta[`hitCap:${suffix}`] = run.hitCap;
@@ -179,6 +192,6 @@ export default defineClaim({
         series[`log α-norm against epoch (${name})`] = curve((m) => m.logNorm);
       }
     }
-    return { values, meta, ...(keepDetail ? { series } : {}) };
+    return { values, ...(Object.keys(notMeasured).length > 0 ? { notMeasured } : {}), meta, ...(keepDetail ? { series } : {}) };
   },
 });

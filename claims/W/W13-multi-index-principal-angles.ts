@@ -13,6 +13,7 @@
  * MSE without ½); Adam is invariant to that factor.
  */
 import { defineClaim, type JobOutput } from '../../src/claims/define';
+import { notMeasuredAll } from '../../src/experiments/not-measured';
 import { subspaceAngles, testError, trainGuarded } from '../../src/experiments/w-transition';
 import { type WSetting, wProblem } from '../../src/experiments/w-setting';
 import { zeros } from '../../src/linalg/mat';
@@ -62,6 +63,9 @@ const OPT = ['gd', 'sgd', 'adam'] as const;
 type Opt = (typeof OPT)[number];
 const NAME: Record<Opt, string> = { gd: 'GD', sgd: 'SGD', adam: 'Adam' };
 
+/** Observables of a trained network, per optimizer: not measured when that run diverges. */
+const TRAINED = ['testErr', 'meanCos2', 'minAngle', 'maxAngle', 'meanDirCos2', 'finalLoss'] as const;
+
 const observables: Record<string, { label: string; fit?: boolean; fixtureRelTol?: number }> = {
   meanCos2Init: { label: 'mean cos² of the principal angles at initialisation', fit: false },
   randomCos2: { label: 'm/d: mean cos² for a random m-dimensional subspace', fit: false },
@@ -76,8 +80,8 @@ for (const o of OPT) {
   observables[`minAngle_${o}`] = t(`smallest principal angle, degrees (${NAME[o]})`);
   observables[`maxAngle_${o}`] = t(`largest principal angle, degrees (${NAME[o]})`);
   observables[`meanDirCos2_${o}`] = t(`cos² between Σβ_i/√k (the direction of the teacher's linear part) and the top eigenspace (${NAME[o]})`);
-  observables[`steps_${o}`] = t(`optimizer steps (${NAME[o]})`);
-  observables[`hitCap_${o}`] = t(`1 if the cap ended the run before loss < 1e-5 (${NAME[o]}; Adam: always a fixed budget)`);
+  observables[`steps_${o}`] = t(`optimizer steps (${NAME[o]}; a diverged run: steps to the blow-up)`);
+  observables[`hitCap_${o}`] = t(`1 if the cap ended the run before loss < 1e-5 (${NAME[o]}; Adam: always a fixed budget, unless it diverged)`);
   observables[`finalLoss_${o}`] = t(`final training loss (${NAME[o]})`);
 }
 
@@ -177,7 +181,10 @@ export default defineClaim({
     'and size run (observables diverged_gd2x, diverged_sgd2x): for W13 only the ½ convention (rates as written) trains. ' +
     'GD at η = 15 is itself beyond 2n/λ_max(K₀) = 12.4 (measured at n = 1000: ReLU\'s mean puts an eigenvalue ≈ 0.16·n in K₀) and ' +
     'converges through an initial loss spike. Stop rules are ours: GD and SGD reach loss < 1e-5 (1100–2100 GD steps, ' +
-    '2100–4000 SGD steps; no cap hit); Adam runs 200 epochs, its loss staying at 2e-5…5e-3.',
+    '2100–4000 SGD steps; no cap hit); Adam runs 200 epochs, its loss staying at 2e-5…5e-3. ' +
+    'None of the GD, SGD or Adam runs at the rates as written diverges at smoke or standard. One that did would report its ' +
+    'angles, test error and final loss as not measured, with the divergence as the reason, and keep its steps (to the ' +
+    'blow-up) and hitCap = 0; the paired comparisons would use the trials where both sides trained.',
   run: (ctx) => runJob(ctx.x, ctx.setting, ctx.rng, ctx.keepDetail),
 });
 
@@ -207,6 +214,7 @@ function runJob(n: number, s: Record<string, unknown>, rng: Rng, keepDetail: boo
   };
 
   const values: Record<string, number> = {};
+  const notMeasured: Record<string, string> = {};
   const meta: Record<string, string | number | boolean> = { d: p.dims.d, h: p.dims.h, m };
   const series: Record<string, [number, number][]> = {};
   // Σβ_i/√k: relu(g) = 1/2·g + (even part), so the teacher's linear part is (1/(2k))Σβ_iᵀx, along this direction.
@@ -228,6 +236,8 @@ function runJob(n: number, s: Record<string, unknown>, rng: Rng, keepDetail: boo
       cfg.observers = [{
         at: (st) => st % every === 0,
         fn: (st) => {
+          // A run blowing up can reach non-finite weights before its divergence is detected: no point there.
+          if (!st.net.W.data.every(Number.isFinite) || !st.net.v.every(Number.isFinite)) return;
           cos.push([st.step, subspaceAngles(st.net.W, B, m).meanCos2]);
           err.push([st.step, testError(st.net, Xt, yt)]);
         },
@@ -236,19 +246,27 @@ function runJob(n: number, s: Record<string, unknown>, rng: Rng, keepDetail: boo
       series[`test MSE (${NAME[o]}) vs step`] = err;
     }
     const r = trainGuarded(p.net, X, y, cfg);
-    const a = subspaceAngles(r.net.W, B, m);
-    const deg = Array.from(a.angles, (v) => (v * 180) / Math.PI);
-    values[`testErr_${o}`] = testError(r.net, Xt, yt);
-    values[`meanCos2_${o}`] = a.meanCos2;
-    values[`minAngle_${o}`] = Math.min(...deg);
-    values[`maxAngle_${o}`] = Math.max(...deg);
-    values[`meanDirCos2_${o}`] = subspaceAngles(r.net.W, meanDir, m).meanCos2;
+    // A diverged run has no trained network: its angles, test error and final loss are not
+    // measured (the last finite epoch snapshot that trainGuarded keeps is not scored).
+    const a = r.diverged ? undefined : subspaceAngles(r.net.W, B, m);
+    const deg = a ? Array.from(a.angles, (v) => (v * 180) / Math.PI) : [];
+    if (a) {
+      values[`testErr_${o}`] = testError(r.net, Xt, yt);
+      values[`meanCos2_${o}`] = a.meanCos2;
+      values[`minAngle_${o}`] = Math.min(...deg);
+      values[`maxAngle_${o}`] = Math.max(...deg);
+      values[`meanDirCos2_${o}`] = subspaceAngles(r.net.W, meanDir, m).meanCos2;
+    }
     values[`steps_${o}`] = r.steps;
-    values[`hitCap_${o}`] = o === 'adam' || r.hitCap ? 1 : 0;
-    values[`finalLoss_${o}`] = r.finalLoss;
-    meta[`angles_${o}`] = deg.map((v) => v.toFixed(1)).join(', ');
+    values[`hitCap_${o}`] = (o === 'adam' && !r.diverged) || r.hitCap ? 1 : 0;
+    if (a) {
+      values[`finalLoss_${o}`] = r.finalLoss;
+      meta[`angles_${o}`] = deg.map((v) => v.toFixed(1)).join(', ');
+    } else {
+      Object.assign(notMeasured, notMeasuredAll(TRAINED.map((k) => `${k}_${o}`), r.divergence!));
+    }
     meta[`stoppedBy_${o}`] = r.stoppedBy;
-    if (r.diverged) meta[`diverged_${o}`] = `at step ${r.divergedAtStep}`;
+    if (r.diverged) meta[`diverged_${o}`] = r.divergence!;
     if (keepDetail) series[`training loss (${NAME[o]})`] = r.lossHistory.map((h) => [h.step, h.loss]);
   }
 
@@ -261,5 +279,5 @@ function runJob(n: number, s: Record<string, unknown>, rng: Rng, keepDetail: boo
       ? `diverged at step ${r.divergedAtStep}`
       : `test MSE ${testError(r.net, Xt, yt).toPrecision(3)}, mean cos² ${subspaceAngles(r.net.W, B, m).meanCos2.toPrecision(3)}, ${r.stoppedBy}`;
   }
-  return { values, meta, ...(keepDetail ? { series } : {}) };
+  return { values, ...(Object.keys(notMeasured).length > 0 ? { notMeasured } : {}), meta, ...(keepDetail ? { series } : {}) };
 }

@@ -28,6 +28,7 @@ import {
   lazyBenchmark,
   variantLabel,
 } from '../../src/experiments/w-cases';
+import { notMeasuredAll } from '../../src/experiments/not-measured';
 import { type WSetting, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
 import { type PowerLawFit, fitPowerLaw } from '../../src/spectra';
 
@@ -77,9 +78,10 @@ const EXPECTED_TEST: Record<string, Exp> = {
   // η = 22 stays in the kernel regime: ratio 1.02–1.07 at n = 500 (0.90–1.02 at n = 128).
   '22_const': { standard: 'INCONCLUSIVE' },
   '22_decay': { standard: 'INCONCLUSIVE' },
-  // 2η = 44 diverges within two epochs at n ≤ 500.
-  '44_const': { smoke: 'REFUTED', standard: 'REFUTED' },
-  '44_decay': { smoke: 'REFUTED', standard: 'REFUTED' },
+  // 2η = 44 diverges within two epochs in every trial at n ≤ 500: no trained network, test
+  // error not measured, no measured point left (see the note).
+  '44_const': { smoke: 'INCONCLUSIVE', standard: 'INCONCLUSIVE' },
+  '44_decay': { smoke: 'INCONCLUSIVE', standard: 'INCONCLUSIVE' },
 };
 const EXPECTED_CLASS: Record<string, Exp> = {
   // n = 128 (d = 64): 3 outliers only in 2 of 3 trials (a "changed bulk").
@@ -87,8 +89,9 @@ const EXPECTED_CLASS: Record<string, Exp> = {
   // η = 22: no outlier at n = 500; at n = 128 one trial of three has one.
   '22_const': { smoke: 'INCONCLUSIVE', standard: 'REFUTED' },
   '22_decay': { smoke: 'REFUTED', standard: 'REFUTED' },
-  '44_const': { smoke: 'REFUTED', standard: 'REFUTED' },
-  '44_decay': { smoke: 'REFUTED', standard: 'REFUTED' },
+  // 2η = 44 diverges: no trained spectrum to class, no measured point left.
+  '44_const': { smoke: 'INCONCLUSIVE', standard: 'INCONCLUSIVE' },
+  '44_decay': { smoke: 'INCONCLUSIVE', standard: 'INCONCLUSIVE' },
 };
 
 // Trained observables come out of hundreds of SGD/Adam steps at large rates: rounding
@@ -102,17 +105,23 @@ const observables: Record<string, { label: string; fit?: boolean; fixtureRelTol?
 for (const { suffix, name } of SCHEDULES) {
   const o = (label: string) => ({ label: `${label} (${name})`, fit: false, fixtureRelTol: TRAINED_TOL });
   observables[`status_${suffix}`] = o('run status: 0 reached loss < 1e-5, 1 hit the epoch cap, 2 diverged');
-  observables[`epochs_${suffix}`] = o('epochs run');
+  observables[`epochs_${suffix}`] = o('epochs run (a diverged run: epochs completed before the blow-up)');
   observables[`testErr_${suffix}`] = o('test MSE');
   observables[`relErr_${suffix}`] = o('test MSE / lazy test MSE (same draw)');
   observables[`r2_${suffix}`] = o('test R²');
-  observables[`class_${suffix}`] = o('class of (1/h)WᵀW: 0 invariant, 1 spike, 2 heavy tail, 3 changed bulk, 4 diverged');
+  observables[`class_${suffix}`] = o('class of the trained (1/h)WᵀW: 0 invariant, 1 spike, 2 heavy tail, 3 changed bulk');
   observables[`inClass_${suffix}`] = o('1 if (1/h)WᵀW is in the class Table 1 gives the case');
   observables[`outliers_${suffix}`] = o(`eigenvalues of (1/h)WᵀW above ${1 + SPECTRAL_CLASS_RULES.edgeMargin}·λ_max(W₀ᵀW₀/h)`);
   observables[`alpha_${suffix}`] = o('power-law tail α of (1/h)WᵀW');
   observables[`bulkW2_${suffix}`] = o('W2(initial bulk, final bulk)/mean(initial), outliers removed');
-  observables[`ckClass_${suffix}`] = o('class of the CK (same rules)');
+  observables[`ckClass_${suffix}`] = o('class of the trained CK (same rules)');
 }
+
+/**
+ * Observables of the trained network: a diverged run has none (its best iterate before the
+ * blow-up is the initial network in every diverged run measured), so they are not measured.
+ */
+const TRAINED_OBSERVABLES = ['testErr', 'relErr', 'r2', 'class', 'inClass', 'outliers', 'alpha', 'bulkW2', 'ckClass'] as const;
 
 const predictions: Prediction[] = TABLE1_RATES.flatMap((eta) => {
   const { caseId, reading } = caseAtRate(eta);
@@ -173,11 +182,13 @@ export default defineClaim({
       'Constant rate — Case 1 GD η=5: 0.417, ×1.13–1.22, R² 0.585, invariant (0; 0.004), cap. GD η=10: 0.401, ×1.13–1.21, ' +
       '0.597, invariant (0; 0.005), cap. Case 2 SGD η=0.1: 0.479, ×1.20–1.24, 0.527, invariant (0; 0.003), cap. SGD η=0.2: ' +
       '0.433, ×1.15–1.20, 0.555, invariant (0; 0.003), cap. Case 3 SGD η=22: 0.384, ×1.02–1.06, 0.619, invariant (0; 0.008), ' +
-      'loss < 1e-5 in 31–33 epochs. SGD η=44: diverged within 2 epochs in every trial (best iterate = the start, ×4.8–6.1). Case 4 ' +
+      'loss < 1e-5 in 31–33 epochs. SGD η=44: diverged in every trial (loss > 10⁶× initial at the end of epoch 1 or 2, step 16–32): ' +
+      'test MSE and class not measured (its best iterate before the blow-up is the initial network, 4.8–6.1 × lazy: meta ' +
+      'bestIterate, not scored). Case 4 ' +
       'Adam: 0.437, ×1.09–1.23, 0.569, heavy tail (140–145 outliers; 1.3–1.4; α 3.1–5.4), cap (loss stays above 1e-5). ' +
       'Step decay — GD η=5: 0.458, ×1.21–1.41, 0.544, invariant, cap. GD η=10: 0.391, ×1.12–1.14, 0.607, invariant, cap. ' +
       'SGD η=0.1: 0.673, ×1.67–1.73, 0.337, invariant, cap. SGD η=0.2: 0.524, ×1.33–1.52, 0.461, invariant, cap. SGD η=22: ' +
-      '0.384, ×1.02–1.07, 0.619, invariant (0; 0.008), converged in 31–33 epochs. SGD η=44: diverged. Adam: 0.353, ' +
+      '0.384, ×1.02–1.07, 0.619, invariant (0; 0.008), converged in 31–33 epochs. SGD η=44: diverged (step 32), not measured. Adam: 0.353, ' +
       '×0.92–0.99, 0.651, heavy tail (57–71; 0.7–0.8; α 3.7–4.2), converged in 159–165 epochs.',
     'Agrees with the paper: Cases 1 and 2 do not beat lazy and keep an invariant bulk under every reading and schedule; Case 4 ' +
       'is heavy-tailed under both schedules and beats lazy with the step decay (×0.92–0.99; 95% CI of the mean ratio [0.86, 1.04], so CONFIRMED at the means only). With a constant rate Adam never reaches the loss ' +
@@ -188,8 +199,13 @@ export default defineClaim({
       '0.02–0.03 (constant), 0.13–0.15 / 0.07 (decay — the decayed small rate freezes the fit); Adam (constant): 0.03–0.06.',
     'Disagrees: Case 3. As written (η = 22 under our ½-loss) SGD converges in about 32 epochs and stays in the kernel regime: no ' +
       'outlier, bulk W2 0.008, test error 1.02–1.07 × lazy (ratio CI [0.97, 1.10]: INCONCLUSIVE; spike REFUTED). Under the ' +
-      'other reading (2η = 44) it diverges (loss > 10⁶× initial) within two epochs in every trial at n = 128, 250 and 500; a ' +
-      'diverged run is scored at its best iterate (here the start, 4.8–6.1 × lazy) and classed "diverged": REFUTED at these sizes. ' +
+      'other reading (2η = 44) it diverges (loss > 10⁶× initial) within two epochs in every trial at n = 128, 250 and 500. A ' +
+      'diverged run has no trained network, so its test error, R² and spectral classes are not measured (status_* = 2 records ' +
+      'the divergence, epochs_* the epochs run before it): both Case 3 predictions at 2η = 44 are INCONCLUSIVE at smoke and ' +
+      'standard, with no measured point left — at these sizes Case 3 under the 2η reading does not train, and the table\'s ' +
+      'claims about its trained network cannot be checked. (They used to read REFUTED because the best iterate before the ' +
+      'blow-up stood in for the trained network; in every diverged trial that iterate is the initial network, so the ' +
+      'verdict judged an untrained network, not Case 3.) ' +
       'The reason is the size: a batch-32 step is linearly stable for η < 2b/λ_max(K_batch), and λ_max of the initial NTK on ' +
       'a batch falls as b/d does — measured 6.1, 3.9, 3.2, 3.0 at d = 64, 250, 500, 1000 (limits 10.5, 16.5, 20.3, 21.4). ' +
       'η = 22 is 1.0–2.1× the limit at these sizes and trains at n ≥ 128 (it diverged in the one draw ' +
@@ -197,14 +213,15 @@ export default defineClaim({
       'lazy (invariant, ratio 0.99–1.00); η = 44 catapults in 2 draws of 3 — 3 and 4 outliers with λ_max 2.3–2.5× the initial ' +
       'edge, bulk W2 0.07–0.10, test error 0.80–0.83 × lazy — and diverges in the third. The paper\'s Case 3 (a spike and a ' +
       'lower test error) thus appears under the 2η reading from n ≈ 1000, as CLAIMS.md measured at n = 2000; the paper tier ' +
-      'keeps the paper\'s expected verdicts.',
+      'keeps the paper\'s expected verdicts (a trial that diverges there is not measured; the verdicts use the trials that train).',
     'Smoke (n = 128, d = 64, cap 150 epochs) differs where `expected` says: Case 3 at η = 22 beats lazy there (0.90–1.02, mean 0.94) with ' +
-      'a spike in one trial of three, and Adam\'s ratio scatters (0.77–1.40) with only 3 outliers in some trials.',
+      'a spike in one trial of three, and Adam\'s ratio scatters (0.77–1.40) with only 3 outliers in some trials; 2η = 44 ' +
+      'diverges at step 8 (end of epoch 2) in every trial, so its predictions are INCONCLUSIVE there too.',
     'Classes (SPECTRAL_CLASS_RULES in src/experiments/w-cases.ts, fixed before measuring): outlier = eigenvalue of (1/h)WᵀW ' +
       'above 1.05·λ_max(W₀ᵀW₀/h); invariant = no outlier and W2(bulk)/mean ≤ 0.1; bulk + spike = 1–3 outliers, bulk W2 ≤ 0.1; ' +
       'heavy tail = more than 3 outliers, or ≥ 1 outlier with power-law α ≤ 4. α alone is not used: the Marchenko–Pastur ' +
       'spectrum at initialisation fits α between 3.3 and 14.6 at d = 250 (observable alpha0). The CK is classed by the same rules ' +
-      '(ckClass_*): it agrees with the weights in every standard run.',
+      '(ckClass_*): it agrees with the weights in every standard run that trained.',
   ].join('\n'),
   run: ({ x: eta, setting: s, rng, keepDetail }) => {
     const ws = s as unknown as WSetting;
@@ -212,6 +229,7 @@ export default defineClaim({
     const { caseId, reading } = caseAtRate(eta);
     const p = wProblem(rng, n, ws);
     const values: Record<string, number> = {};
+    const notMeasured: Record<string, string> = {};
     const meta: Record<string, string | number | boolean> = { n, d: p.dims.d, h: p.dims.h, nTest: ws.nTest ?? 0, case: caseId, reading };
     const spectra: Record<string, number[]> = {};
     const lazy = lazyBenchmark(p, `W9 n=${n}`);
@@ -230,6 +248,21 @@ export default defineClaim({
       const r = out.run;
       values[`status_${suffix}`] = r.diverged ? 2 : r.converged ? 0 : 1;
       values[`epochs_${suffix}`] = r.epochs;
+      meta[`finalLoss:${suffix}`] = r.finalLoss;
+      meta[`hitCap:${suffix}`] = r.hitCap;
+      meta[`diverged:${suffix}`] = r.diverged;
+      meta[`ms:${suffix}`] = Math.round(r.ms);
+      if (r.diverged) {
+        // No trained network: its test error and spectral class are not measured. The best
+        // iterate before the blow-up (lowest training loss among the epoch snapshots) is
+        // shown for the reader, labelled as such; it is not scored.
+        Object.assign(notMeasured, notMeasuredAll(TRAINED_OBSERVABLES.map((k) => `${k}_${suffix}`), r.divergence!));
+        meta[`divergence:${suffix}`] = r.divergence!;
+        meta[`bestIterate:${suffix}`] =
+          `epoch ${r.netEpoch}${r.netEpoch === 0 ? ' (the initial network)' : ''}: test MSE ${out.scores.testError.toPrecision(3)} ` +
+          `(${(out.scores.testError / lazy.testError).toPrecision(3)} × lazy), not scored`;
+        continue;
+      }
       values[`testErr_${suffix}`] = out.scores.testError;
       values[`relErr_${suffix}`] = out.scores.testError / lazy.testError;
       values[`r2_${suffix}`] = out.scores.r2;
@@ -239,22 +272,18 @@ export default defineClaim({
       values[`alpha_${suffix}`] = out.weight.fit.alpha;
       values[`bulkW2_${suffix}`] = out.weight.bulkW2Rel;
       values[`ckClass_${suffix}`] = out.ck.code;
-      meta[`finalLoss:${suffix}`] = r.finalLoss;
-      meta[`hitCap:${suffix}`] = r.hitCap;
-      meta[`diverged:${suffix}`] = r.diverged;
-      meta[`ms:${suffix}`] = Math.round(r.ms);
       meta[`alphaFit:${suffix}`] = fitText(out.weight.fit);
       meta[`edgeRatio:${suffix}`] = out.weight.edgeRatio;
       meta[`ckOutliers:${suffix}`] = out.ck.outliers;
       meta[`ckAlpha:${suffix}`] = out.ck.fit.alpha;
-      if (keepDetail && !r.diverged) {
+      if (keepDetail) {
         const base = `(1/h)WᵀW, Case ${caseId} η=${eta}, ${suffix}`;
         spectra[`${base}@initial`] = Array.from(init.weight);
         spectra[`${base}@final`] = Array.from(out.weightSpectrum);
         meta[`mpRatio:${base}`] = p.dims.d / p.dims.h;
       }
     }
-    return { values, meta, ...(keepDetail ? { spectra } : {}) };
+    return { values, ...(Object.keys(notMeasured).length > 0 ? { notMeasured } : {}), meta, ...(keepDetail ? { spectra } : {}) };
   },
 });
 

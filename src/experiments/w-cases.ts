@@ -24,6 +24,7 @@ import { lazyRegression } from '../kernels/lazy';
 import { type TwoLayerNet, cloneNet, predict } from '../model/network';
 import { fitPowerLaw, mse, r2, wasserstein2, weightGramSpectrum, type PowerLawFit } from '../spectra';
 import { DivergenceError, type Observer, type TrainResult, type TrainState, train } from '../train/train';
+import { divergenceReason } from './not-measured';
 import type { Rng } from '../random';
 import { eigvalsh } from '../linalg/ops';
 import type { Mat } from '../linalg/mat';
@@ -191,12 +192,20 @@ export interface CaseRun {
    * The network training produced. When the run diverged, its best iterate before the
    * blow-up: the snapshot with the lowest full-batch training loss among those taken
    * (at the start and at every epoch end; GD every DIVERGED_SNAPSHOT_EVERY steps) — what a
-   * practitioner keeps from a run that blew up, and a well-defined network to score.
+   * practitioner keeps from a run that blew up. It is not a trained network (often it is
+   * the initial one): claims report the observables of a trained network as not measured
+   * (reason in `divergence`) and may show the best iterate's scores, labelled, in meta.
    */
   net: TwoLayerNet;
   result: TrainResult | undefined;
   /** True when the loss blew up (DivergenceError: NaN/Inf or > 10⁶× the initial loss). */
   diverged: boolean;
+  /**
+   * When diverged: the reason for JobOutput.notMeasured, 'training diverged at step 32 (loss
+   * 1.2e+14, initial 0.912)' (divergenceReason). A diverged run has no trained network: claims
+   * report what needs one as not measured with this reason, not at the best iterate.
+   */
+  divergence?: string;
   /** Epoch of `net` when diverged (its best iterate); the last epoch otherwise. */
   netEpoch: number;
   steps: number;
@@ -257,7 +266,7 @@ export function runCase(net0: TwoLayerNet, X: Mat, y: Float64Array, o: CaseRunOp
     if (!(e instanceof DivergenceError)) throw e;
     return {
       key, label: variantLabel(o.caseId, o.reading, o.schedule), rate, net: { W: best.W, v: best.v, act: net0.act },
-      result: undefined, diverged: true, netEpoch: best.epoch, steps: e.step, epochs: e.partial.epochs, finalLoss: e.loss, converged: false, hitCap: false, ms: performance.now() - t0,
+      result: undefined, diverged: true, divergence: divergenceReason(e), netEpoch: best.epoch, steps: e.step, epochs: e.partial.epochs, finalLoss: e.loss, converged: false, hitCap: false, ms: performance.now() - t0,
     };
   }
 }
@@ -369,7 +378,8 @@ export interface Trajectory<T> {
   points: { epoch: number; value: T }[];
   /**
    * The measurement of the network training produced (the last point); when the run
-   * diverged, of its best iterate before the blow-up (see CaseRun.net).
+   * diverged, of its best iterate before the blow-up (see CaseRun.net) — not of a trained
+   * network: check run.diverged and report run.divergence instead.
    */
   final: T;
 }

@@ -22,6 +22,7 @@ import { cloneNet, predict, type TwoLayerNet } from '../model/network';
 import { type Rng, rngFor } from '../random';
 import { mpEdges, mse, principalAngles } from '../spectra';
 import { DivergenceError, type StopReason, type TrainConfig, train } from '../train/train';
+import { divergenceReason } from './not-measured';
 
 // ---------------------------------------------------------------------------------------------
 // One draw for every value of a swept hyper-parameter.
@@ -61,6 +62,12 @@ export interface GuardedTrainResult {
   diverged: boolean;
   /** Optimizer step at which the divergence was detected (when diverged). */
   divergedAtStep?: number;
+  /**
+   * When diverged: the reason for JobOutput.notMeasured, 'training diverged at step 25 (loss
+   * 3.1e+9, initial 0.52)' (divergenceReason). Claims report what needs a trained network as
+   * not measured with it; the snapshot in `net` is not a trained network.
+   */
+  divergence?: string;
   /** Epoch of the snapshot returned in `net` (the last one for a run that did not diverge). */
   snapshotEpoch: number;
   stoppedBy: StopReason | 'diverged';
@@ -108,7 +115,7 @@ export function trainGuarded(net0: TwoLayerNet, X: Mat, y: ArrayLike<number>, cf
   } catch (e) {
     if (!(e instanceof DivergenceError)) throw e;
     return {
-      net: snap, diverged: true, divergedAtStep: e.step, snapshotEpoch: snapEpoch, stoppedBy: 'diverged', converged: false,
+      net: snap, diverged: true, divergedAtStep: e.step, divergence: divergenceReason(e), snapshotEpoch: snapEpoch, stoppedBy: 'diverged', converged: false,
       hitCap: false, steps: e.partial.steps, epochs: e.partial.epochs, initialLoss: e.partial.initialLoss,
       finalLoss: snapLoss, lossHistory: e.partial.lossHistory,
     };

@@ -283,15 +283,7 @@ export function observableSpec(claim: ClaimResult, obs: ObservableSummary, predi
     const marks = transitionMarks(t);
     layer.push(...transitionLayers(marks, { logX, logY, xMin, xMax }, subtitle));
   }
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: obs.label, subtitle },
-    width: WIDTH,
-    height: HEIGHT,
-    config: CONFIG,
-    layer,
-    resolve: { scale: { color: 'shared' } },
-  };
+  return layeredSpec(obs.label, subtitle, layer, ['color']);
 }
 
 /** Equal-width bins over [lo, hi]: Freedman–Diaconis width, 20 to 150 bins. */
@@ -604,13 +596,18 @@ export function overlaySpec(claim: ClaimResult, o: OverlayData): Spec {
     }
   }
   for (const p of o.problems) subtitle.push(`⚠ ${p}`);
+  return layeredSpec(decl.title, subtitle, layer, ['color', 'strokeDash']);
+}
+
+/** A single-panel layered plot of the report's size and style, the named scales shared across layers. */
+function layeredSpec(title: string, subtitle: string[], layer: Spec[], shared: readonly string[]): Spec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: decl.title, subtitle },
+    title: { text: title, subtitle },
     width: WIDTH,
     height: HEIGHT,
     config: CONFIG,
     layer,
-    resolve: { scale: { color: 'shared', strokeDash: 'shared' } },
+    resolve: { scale: Object.fromEntries(shared.map((k) => [k, 'shared'])) },
   };
 }

@@ -100,6 +100,19 @@ export function applyActivationBulk(
 }
 
 /**
+ * Whether `applyActivationBulk` with an outD1 of this length gets σ' at no transcendental
+ * cost: the native pass evaluates σ and σ' from one call (e.g. one expm1 for tanh), and its
+ * σ'·(1/scale) is the very number `derivativeOuterProduct` would form from Z. Then storing
+ * σ'(Z) in the forward pass is bit-identical to forming it later, and saves a second
+ * transcendental pass for smooth σ. The TypeScript loops compute σ and σ' by other formulas
+ * (within an ulp), so there the answer is false and training keeps forming σ' from Z.
+ */
+export function derivativeComesFree(act: Activation, len: number): boolean {
+  const b = backend();
+  return act.smooth && len >= NATIVE_MIN && !!b.activation && !!b.activationGradOuter && nativeSpec(act) !== undefined;
+}
+
+/**
  * G[i + j·h] = v_i·r_j·σ'(Z_ij) over an h×n buffer: the factor (v rᵀ) ⊙ σ'(Z) of the
  * first-layer gradient, computed from Z without storing σ'(Z) (one pass instead of two over
  * h×n memory). Native for built-in activations, bit-identical to σ' followed by the product.

@@ -9,6 +9,7 @@
  * All buffers (forward cache, gradients, optimizer moments, minibatch copies) are made
  * once; a step allocates nothing proportional to h·d or h·n.
  */
+import { derivativeComesFree } from '../activations';
 import { type Mat, ShapeError, zeros } from '../linalg/mat';
 import {
   type ForwardCache,
@@ -169,10 +170,16 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
   // Second layer only, full batch: W X and σ(W X) are fixed, so after the first forward pass
   // each step needs only the readout σ(Z)ᵀv (bit-identical; saves a gemm and an activation pass).
   const frozenFeatures = !trainFirst && !stochastic;
+  // σ'(Z) for the first-layer gradient: for a smooth σ (tanh, erf, sigmoid, softplus) on the
+  // native path the forward pass gets it from the same transcendental call as σ(Z) and stores
+  // it, so the gradient pass does not evaluate σ again (one extra h×n write instead of a
+  // second transcendental pass; bit-identical, see derivativeComesFree). Otherwise (ReLU-type
+  // σ, where σ' is a comparison, or the TypeScript loops) (v rᵀ) ⊙ σ'(Z) is formed from Z.
+  const keepDerivative = (cols: number) => trainFirst && derivativeComesFree(net.act, h * cols);
   let featuresReady = false;
   const fullForward = (): void => {
     if (frozenFeatures && featuresReady) { readout(net, full); return; }
-    forward(net, X, { derivative: false, cache: full });
+    forward(net, X, { derivative: keepDerivative(n), cache: full });
     featuresReady = true;
   };
   const fullLoss = (): number => {
@@ -243,9 +250,8 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
       grads = isLast ? gLast! : gb;
     }
     if (reuseForward) reuseForward = false;
-    // σ'(Z) is not stored: gradients() forms (v rᵀ) ⊙ σ'(Z) straight from Z.
     else if (!stochastic) fullForward();
-    else forward(net, Xs, { derivative: false, cache });
+    else forward(net, Xs, { derivative: keepDerivative(Xs.cols), cache });
     const batchLoss = gradients(net, Xs, ys, cache, grads, cfg.layers);
     if (!stochastic) {
       // For GD the forward pass of step t gives the full loss at the current iterate.

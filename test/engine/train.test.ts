@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { activation } from '../../src/activations';
+import { activation, derivativeComesFree } from '../../src/activations';
+import { backend } from '../../src/linalg/backend';
 import { eigvalsh, fromColumnMajor, gram, matvec, solveSpd, zeros } from '../../src/linalg';
-import { cloneNet, forward, gaussianInit, mseLoss, predict, type TwoLayerNet } from '../../src/model/network';
+import { allocGradients, cloneNet, forward, gaussianInit, gradients, mseLoss, predict, type TwoLayerNet } from '../../src/model/network';
 import { rngFor } from '../../src/random';
 import { DivergenceError, train } from '../../src/train/train';
 
@@ -133,6 +134,27 @@ describe('training', () => {
     expect(seen[0]).toBe(refLoss[0]);
     expect(seen[1]).toBe(refLoss[5]);
     expect(Array.from(got.W.data)).toEqual(Array.from(net.W.data));
+  });
+
+  it('smooth σ on the native path: keeping σ\'(Z) from the forward pass gives the trajectory of forming it from Z, bit for bit', () => {
+    // h·n = 128·48 ≥ the native threshold, where σ and σ' come from one call.
+    for (const act of ['tanh', 'erf', 'normalized_tanh', 'softplus']) {
+      const { net, X, y } = problem(128, 6, 48, 5, act);
+      expect(derivativeComesFree(net.act, 128 * 48)).toBe(backend().name === 'native');
+      const lr = 0.9, steps = 12;
+      const ref = cloneNet(net);
+      const grads = allocGradients(128, 6, 48);
+      for (let t = 0; t < steps; t++) {
+        const c = forward(ref, X); // no σ'(Z) kept: gradients() forms (v rᵀ) ⊙ σ'(Z) from Z
+        gradients(ref, X, y, c, grads, 'both');
+        for (let k = 0; k < ref.W.data.length; k++) ref.W.data[k] -= lr * grads.gW.data[k];
+        for (let i = 0; i < ref.v.length; i++) ref.v[i] -= lr * grads.gv[i];
+      }
+      const got = cloneNet(net);
+      train(got, X, y, { optimizer: 'gd', lr, layers: 'both', maxSteps: steps });
+      expect(Array.from(got.W.data)).toEqual(Array.from(ref.W.data));
+      expect(Array.from(got.v)).toEqual(Array.from(ref.v));
+    }
   });
 
   it('SGD: same seed → identical trajectory; different seed → different; epochs counted', () => {

@@ -160,8 +160,8 @@ interface Columns32 { A: Float64Array; M: Float64Array; h: number; m: number }
 /** Z = W X/√d on the first m columns of X, in emulated float32 (values stored as float32-representable doubles). */
 function preActivations32(W: Mat, X32: Mat, m: number): Float64Array {
   const h = W.rows, d = W.cols;
-  const W32 = new Float32Array(W.data.length);
-  for (let i = 0; i < W32.length; i++) W32[i] = W.data[i]!;
+  // Float32-representable doubles (Math.fround), like every emulated float32 value here.
+  const W32 = W.data.map((w) => Math.fround(w));
   const scale = Math.fround(1 / Math.sqrt(d));
   const Z = new Float64Array(h * m);
   for (let s = 0; s < m; s++) {

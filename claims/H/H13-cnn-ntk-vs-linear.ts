@@ -21,7 +21,7 @@
 import { defineClaim } from '../../src/claims/define';
 import { activation, gaussianConstants } from '../../src/activations';
 import { hypercubeInputs } from '../../src/data/data';
-import { cnnVsLinear } from '../../src/experiments/h-cnn';
+import { type CnnVsLinear, cnnVsLinear } from '../../src/experiments/h-cnn';
 import { hypercubeLinearCoefficient } from '../../src/kernels/cnn';
 
 const FIXED_Q = 3;
@@ -100,10 +100,9 @@ export default defineClaim({
     const qFixed = s.fixedQ as number;
     const qSqrt = Math.ceil(Math.sqrt(d));
     const kappa = hypercubeLinearCoefficient(act, qFixed);
-    const full = cnnVsLinear(X, act, d, twoZeta2);
-    const sqrt = cnnVsLinear(X, act, qSqrt, twoZeta2);
-    const fixed = cnnVsLinear(X, act, qFixed, twoZeta2);
-    const exact = cnnVsLinear(X, act, qFixed, kappa);
+    const [full, sqrt, fixed, exact] = cnnVsLinear(X, act, [
+      { q: d, coef: twoZeta2 }, { q: qSqrt, coef: twoZeta2 }, { q: qFixed, coef: twoZeta2 }, { q: qFixed, coef: kappa },
+    ]) as [CnnVsLinear, CnnVsLinear, CnnVsLinear, CnnVsLinear];
     return {
       values: {
         relFull: full.relative, relSqrt: sqrt.relative, relFixed: fixed.relative, relFixedExact: exact.relative,

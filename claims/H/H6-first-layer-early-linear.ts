@@ -13,7 +13,7 @@
  * and ≈ 0.85·d for ReLU at these sizes (meta eta_*). T uses c = 2 and the natural log.
  */
 import { defineClaim } from '../../src/claims/define';
-import { earlyPhaseJob, earlyPhasePlots, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
+import { earlyPhaseJob, earlyPhaseObservables, earlyPhasePlots, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
 
 const setting = {
   ...H_EARLY_PHASE,
@@ -32,13 +32,7 @@ const setting = {
 };
 
 const acts = ['erf', 'relu'] as const;
-const observables: Record<string, { label: string; fit?: boolean; fixtureRelTol?: number }> = {};
-for (const a of acts) {
-  observables[`discTrain_${a}`] = { label: `sup_{t≤T} (1/n)‖f_t(X) − f^lin1_t(X)‖² (${a})` };
-  observables[`discTest_${a}`] = { label: `sup_{t≤T} E min((f_t − f^lin1_t)², 1) on fresh x (${a})` };
-  observables[`linProgress_${a}`] = { label: `1 − L^lin1(T)/L(0): learning inside the window (${a})`, fit: false };
-  observables[`outsideShare_${a}`] = { label: `share of ‖f_T − f^lin1_T‖² outside the span of ψ1 (${a})`, fit: false };
-}
+const observables = earlyPhaseObservables(acts, 'lin1', 'ψ1');
 
 export default defineClaim({
   id: 'H6',

@@ -18,7 +18,7 @@
  * T uses c = 2 and the natural log.
  */
 import { defineClaim, type Tier, type Verdict } from '../../src/claims/define';
-import { earlyPhaseJob, earlyPhasePlots, type EarlyVariant, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
+import { earlyPhaseJob, earlyPhaseObservables, earlyPhasePlots, type EarlyVariant, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
 
 const variants: EarlyVariant[] = [
   // E φ(g) = 0: the theorem asks m ≳ d^{1+α}.
@@ -53,13 +53,7 @@ const setting = {
   detailHorizon: 3,
 };
 
-const observables: Record<string, { label: string; fit?: boolean }> = {};
-for (const v of variants) {
-  observables[`discTrain_${v.key}`] = { label: `sup_{t≤T} (1/n)‖f_t(X) − f^lin2_t(X)‖² (${v.key})` };
-  observables[`discTest_${v.key}`] = { label: `sup_{t≤T} E min((f_t − f^lin2_t)², 1) on fresh x (${v.key})` };
-  observables[`linProgress_${v.key}`] = { label: `1 − L^lin2(T)/L(0): learning inside the window (${v.key})`, fit: false };
-  observables[`outsideShare_${v.key}`] = { label: `share of ‖f_T − f^lin2_T‖² outside the span of ψ2 (${v.key})`, fit: false };
-}
+const observables = earlyPhaseObservables(variants.map((v) => v.key), 'lin2', 'ψ2');
 
 export default defineClaim({
   id: 'H7',

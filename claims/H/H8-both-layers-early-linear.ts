@@ -11,7 +11,7 @@
  * (the qqᵀ term) and η ≈ 3 (meta eta_*). T uses c = 2 and the natural log.
  */
 import { defineClaim } from '../../src/claims/define';
-import { earlyPhaseJob, earlyPhasePlots, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
+import { earlyPhaseJob, earlyPhaseObservables, earlyPhasePlots, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
 
 const acts = ['erf', 'relu'] as const;
 
@@ -30,13 +30,7 @@ const setting = {
   detailHorizon: 2,
 };
 
-const observables: Record<string, { label: string; fit?: boolean }> = {};
-for (const a of acts) {
-  observables[`discTrain_${a}`] = { label: `sup_{t≤T} (1/n)‖f_t(X) − f^lin_t(X)‖² (${a})` };
-  observables[`discTest_${a}`] = { label: `sup_{t≤T} E min((f_t − f^lin_t)², 1) on fresh x (${a})` };
-  observables[`linProgress_${a}`] = { label: `1 − L^lin(T)/L(0): learning inside the window (${a})`, fit: false };
-  observables[`outsideShare_${a}`] = { label: `share of ‖f_T − f^lin_T‖² outside the span of ψ (${a})`, fit: false };
-}
+const observables = earlyPhaseObservables(acts, 'lin', 'ψ');
 
 export default defineClaim({
   id: 'H8',

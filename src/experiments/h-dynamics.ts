@@ -618,6 +618,24 @@ export const H_EARLY_PHASE = {
 } as const;
 
 /**
+ * The observables H6–H8 share, per activation or variant key, for the linear model f^<lin>
+ * on the features <psi> (e.g. 'lin1', 'ψ1'): the sup discrepancies on training and fresh
+ * points, the window guard and the share of the gap outside span ψ.
+ */
+export function earlyPhaseObservables(
+  keys: readonly string[], lin: string, psi: string,
+): Record<string, { label: string; fit?: boolean }> {
+  const observables: Record<string, { label: string; fit?: boolean }> = {};
+  for (const k of keys) {
+    observables[`discTrain_${k}`] = { label: `sup_{t≤T} (1/n)‖f_t(X) − f^${lin}_t(X)‖² (${k})` };
+    observables[`discTest_${k}`] = { label: `sup_{t≤T} E min((f_t − f^${lin}_t)², 1) on fresh x (${k})` };
+    observables[`linProgress_${k}`] = { label: `1 − L^${lin}(T)/L(0): learning inside the window (${k})`, fit: false };
+    observables[`outsideShare_${k}`] = { label: `share of ‖f_T − f^${lin}_T‖² outside the span of ${psi} (${k})`, fit: false };
+  }
+  return observables;
+}
+
+/**
  * The declared plots of the early-phase claims (H6–H9), per activation or variant key: the
  * network's training and test losses against the linear model's (dashed), and the
  * discrepancy on training and fresh points at every d; x = t/T, so T sits at 1.

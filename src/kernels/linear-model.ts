@@ -230,6 +230,16 @@ function checkRate(op: string, eta: number, steps: number): void {
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`${op}: steps must be a non-negative integer, got ${steps}`);
 }
 
+/** r = u − y for the next GD step; a non-finite residual is a diverged run, named with step and rate. */
+function residualInto(r: Float64Array, u: Float64Array, y: Float64Array, op: string, t: number, eta: number): void {
+  let rr = 0;
+  for (let i = 0; i < r.length; i++) {
+    r[i] = u[i]! - y[i]!;
+    rr += r[i]! * r[i]!;
+  }
+  if (!Number.isFinite(rr)) throw new Error(`${op}: predictions became non-finite at step ${t} (η = ${eta})`);
+}
+
 function lossOf(u: Float64Array, y: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < u.length; i++) {
@@ -285,12 +295,7 @@ export function linearModelGd(
       }
     }
     if (t === steps) break;
-    let rr = 0;
-    for (let i = 0; i < n; i++) {
-      r[i] = u[i]! - yy[i]!;
-      rr += r[i]! * r[i]!;
-    }
-    if (!Number.isFinite(rr)) throw new Error(`${op}: predictions became non-finite at step ${t} (η = ${eta})`);
+    residualInto(r, u, yy, op, t, eta);
     matvec(Psi, r, { alpha: -step, out: beta, beta: 1 });
   }
   const out: LinearGdResult = { beta, train: u.slice(), records, steps };
@@ -362,12 +367,7 @@ export function linearModelGdKernel(
       opts.onRecord?.(entry);
     }
     if (t === steps) break;
-    let rr = 0;
-    for (let i = 0; i < n; i++) {
-      r[i] = u[i]! - yy[i]!;
-      rr += r[i]! * r[i]!;
-    }
-    if (!Number.isFinite(rr)) throw new Error(`${op}: predictions became non-finite at step ${t} (η = ${eta})`);
+    residualInto(r, u, yy, op, t, eta);
     if (Kc) matvec(Kc, r, { trans: true, alpha: -step, out: ut!, beta: 1 });
     matvec(K, r, { alpha: -step, out: u, beta: 1 });
   }

@@ -33,17 +33,8 @@ import {
   type Mat,
 } from '../../src/linalg';
 import { cholesky, choleskySolve, map, symmetricOpNorm } from '../../src/linalg/ops';
+import { lcgMat } from '../helpers/lcg';
 
-/** Deterministic entries for tests (a tiny LCG; the engine's RNG is tested elsewhere). */
-function lcgMat(rows: number, cols: number, seed: number): Mat {
-  const m = zeros(rows, cols);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < m.data.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    m.data[i] = s / 2 ** 32 - 0.5;
-  }
-  return m;
-}
 
 function symmetric(n: number, seed: number): Mat {
   const A = lcgMat(n, n, seed);

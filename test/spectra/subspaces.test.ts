@@ -23,16 +23,8 @@ import {
   weightGramSpectrum,
   weightOuterSpectrum,
 } from '../../src/spectra';
+import { lcgMat } from '../helpers/lcg';
 
-function lcgMat(rows: number, cols: number, seed: number): Mat {
-  const m = zeros(rows, cols);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < m.data.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    m.data[i] = s / 2 ** 32 - 0.5;
-  }
-  return m;
-}
 
 /** n×n Givens rotation by θ in the (i, j) plane. */
 function givens(n: number, i: number, j: number, theta: number): Mat {

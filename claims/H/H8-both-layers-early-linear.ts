@@ -11,7 +11,7 @@
  * (the qqᵀ term) and η ≈ 3 (meta eta_*). T uses c = 2 and the natural log.
  */
 import { defineClaim } from '../../src/claims/define';
-import { earlyPhaseJob, earlyPhaseObservables, earlyPhasePlots, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
+import { earlyPhaseJob, windowPrediction, earlyPhaseObservables, earlyPhasePlots, windowChecks, H_EARLY_PHASE } from '../../src/experiments/h-dynamics';
 
 const acts = ['erf', 'relu'] as const;
 
@@ -63,10 +63,7 @@ export default defineClaim({
       // ReLU: the smoke sizes (d ≤ 64, 3 trials) leave the CI across 0; the standard tier decides.
       ...(a === 'relu' ? { expected: { smoke: 'INCONCLUSIVE' as const } } : {}),
     },
-    {
-      kind: 'holds' as const, check: `window_${a}`, source: 'setting check',
-      label: `the linear model learns inside [0, T] (${a}): 1 − L^lin(T)/L(0) ≥ 0.5 in every trial`,
-    },
+    windowPrediction(a, 'lin'),
   ]),
   // Network against f^lin on one plot (x = t/T, so the end of the early phase sits at 1).
   plots: earlyPhasePlots(acts, 'f^lin'),

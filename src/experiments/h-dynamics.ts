@@ -586,6 +586,14 @@ export function windowChecks(
   return keys.map((k) => ({ check: `window_${k}`, lhs: minProgress, rhs: values[`linProgress_${k}`]! }));
 }
 
+/** The `holds` prediction on windowChecks (a guard of this suite, not the paper's): f^<lin> learns inside [0, T]. */
+export function windowPrediction(key: string, lin: string, minProgress = 0.5) {
+  return {
+    kind: 'holds' as const, check: `window_${key}`, source: 'setting check',
+    label: `the linear model learns inside [0, T] (${key}): 1 − L^${lin}(T)/L(0) ≥ ${minProgress} in every trial`,
+  };
+}
+
 /** (1/n)‖a‖². */
 export function meanSquare(a: ArrayLike<number>): number {
   let s = 0;

@@ -24,6 +24,19 @@ import {
 import { streamKey } from '../random';
 import path from 'node:path';
 import { PROJECT_ROOT } from './engine-version';
+import { combineOverConstants, constantPlots, constantSuffix, constantText, constantValues, observablesAt, type ObservableDecl } from './constants';
+import { sizeLimitedSlope } from '../stats/drift';
+
+const isSlopeKind = (k: string) => k === 'slope≈' || k === 'slope≤' || k === 'slope≥' || k === 'bounded';
+
+/** A prediction about the copies of its observables (or checks) at a non-baseline constant. */
+function renamePrediction(p: Prediction, suffix: string): Prediction {
+  switch (p.kind) {
+    case 'holds': return { ...p, check: `${p.check}${suffix}` };
+    case 'compare': return { ...p, left: `${p.left}${suffix}`, right: typeof p.right === 'string' ? `${p.right}${suffix}` : p.right };
+    default: return { ...p, observable: `${p.observable}${suffix}` };
+  }
+}
 
 const RANK: Record<Verdict, number> = { CONFIRMED: 0, INCONCLUSIVE: 1, REFUTED: 2 };
 
@@ -134,118 +147,178 @@ function slopeLabel(
   }
 }
 
+type Judged = Omit<PredictionResult, 'expected' | 'matchesExpected'>;
+
+interface JudgeContext {
+  c: RegisteredClaim;
+  /** The finished jobs at one constant (all of the claim's jobs when it sweeps none). */
+  okJobs: JobRecord[];
+  failedCount: number;
+  /** Observable declarations, including the copies at non-baseline constants. */
+  observables: Record<string, ObservableDecl>;
+  rootSeed: string | number;
+  /** '' at the baseline, '@c=4' at another constant (keeps the bootstrap streams apart). */
+  suffix: string;
+}
+
+/** One prediction's verdict on one set of jobs (the rules of src/stats). */
+function judgePrediction(ctx: JudgeContext, p: Prediction, idx: number): Judged {
+  const { c, okJobs } = ctx;
+  const d = { ...c.def, observables: ctx.observables };
+  const req = d.slopeRequirements ?? {};
+  const xName = SYMBOL[d.sweep.variable] ?? d.sweep.variable;
+  const unmeasured = (name: string, sizes?: number[]) => notMeasuredOf(okJobs, name).filter((g) => !sizes || sizes.includes(g.x));
+  const failed = { length: ctx.failedCount };
+  const seed = streamKey(ctx.suffix === '' ? [ctx.rootSeed, d.id, 'prediction', idx] : [ctx.rootSeed, d.id, 'prediction', idx, ctx.suffix]);
+  let r: Omit<PredictionResult, 'expected' | 'matchesExpected'>;
+  if (p.kind === 'slope≈' || p.kind === 'slope≤' || p.kind === 'slope≥' || p.kind === 'bounded') {
+    const tol = p.tol ?? 0.15;
+    const obsLabel = d.observables[p.observable]!.label;
+    const pts = pointsOf(okJobs, p.observable);
+    const a = assessSlope(pts, p.kind === 'bounded' ? { kind: 'bounded', tol } : { kind: p.kind, exponent: p.exponent!, tol }, {
+      seed, xName: SYMBOL[d.sweep.variable] ?? d.sweep.variable, ...(req.minSizes !== undefined ? { minSizes: req.minSizes } : {}),
+      ...(req.minSpan !== undefined ? { minSpan: req.minSpan } : {}),
+      ...(req.minTrials !== undefined ? { minTrials: req.minTrials } : {}),
+    });
+    r = {
+      kind: p.kind, label: p.label ?? slopeLabel(p, obsLabel, tol, d.sweep.variable), observable: p.observable,
+      exponent: p.kind === 'bounded' ? 0 : p.exponent, tol, interval: [Number.isFinite(a.interval[0]) ? a.interval[0] : null, Number.isFinite(a.interval[1]) ? a.interval[1] : null], verdict: a.verdict, reason: a.reason,
+      ...(a.fit ? { fit: a.fit } : {}), ...(a.ci ? { ci: a.ci } : {}), local: a.local,
+      ...(a.loose !== undefined ? { loose: a.loose } : {}),
+    };
+    const nm = unmeasured(p.observable);
+    if (nm.length > 0) {
+      // Would the minimums be met had these points been measured? Then they are why the slope is not judged.
+      const req2 = { xName, ...(req.minSizes !== undefined ? { minSizes: req.minSizes } : {}), ...(req.minSpan !== undefined ? { minSpan: req.minSpan } : {}), ...(req.minTrials !== undefined ? { minTrials: req.minTrials } : {}) };
+      const withThem = [...pts, ...nm.flatMap((g) => g.trials.map((trial) => ({ x: g.x, y: 1, trial })))];
+      const because = !a.dataCheck.ok && checkSlopeData(withThem, req2).ok;
+      r = {
+        ...r,
+        reason: because
+          ? `too few measured points: ${a.reason}; ${notMeasuredText(nm, xName)}`
+          : `${a.reason}; fitted on the measured points only, ${notMeasuredText(nm, xName)}`,
+      };
+    }
+  } else if (p.kind === 'holds') {
+    const cases = okJobs.flatMap((j) => (j.output!.checks ?? []).filter((k) => k.check === p.check).map((k) => ({
+      x: j.x, trial: j.trial, ...(k.step !== undefined ? { step: k.step } : {}), lhs: k.lhs, rhs: k.rhs,
+      ok: k.lhs <= k.rhs * (1 + (p.relTol ?? 0)) + (p.relTol ?? 0) * 1e-300, label: k.check,
+    })));
+    const a = assessHolds(cases, p.relTol ?? 0, { xName: SYMBOL[d.sweep.variable] ?? d.sweep.variable });
+    r = {
+      kind: 'holds', label: p.label ?? `${p.check} holds at every step of every trial`, verdict: a.verdict, reason: a.reason,
+      details: { checked: a.checked, failures: a.failures, worstMargin: a.worstMargin },
+      ...(a.firstCounterexample ? { counterexample: { x: a.firstCounterexample.x, trial: a.firstCounterexample.trial, ...(a.firstCounterexample.step !== undefined ? { step: a.firstCounterexample.step } : {}), lhs: a.firstCounterexample.lhs, rhs: a.firstCounterexample.rhs, check: p.check } } : {}),
+    };
+    // Jobs that could not measure something and returned no case of this check: say so.
+    const silent = okJobs.filter((j) => Object.keys(j.output!.notMeasured ?? {}).length > 0 && !(j.output!.checks ?? []).some((k) => k.check === p.check));
+    if (silent.length > 0) {
+      const groups = new Map<number, NotMeasuredGroup>();
+      for (const j of silent) {
+        const g = groups.get(j.x) ?? { x: j.x, trials: [], of: okJobs.filter((o) => o.x === j.x).length, reasons: [] };
+        g.trials.push(j.trial);
+        for (const why of Object.values(j.output!.notMeasured!)) if (!g.reasons.includes(why)) g.reasons.push(why);
+        groups.set(j.x, g);
+      }
+      r = { ...r, reason: `${r.reason}; no case of ${p.check} from jobs that did not measure everything — ${notMeasuredText([...groups.values()], xName, '')}` };
+    }
+  } else if (p.kind === 'compare') {
+    const xs = [...new Set(okJobs.map((j) => j.x))];
+    const at = p.at === undefined || p.at === 'largest' ? [Math.max(...xs)] : p.at === 'all' ? xs : [p.at];
+    const sel = okJobs.filter((j) => at.includes(j.x));
+    const has = (j: JobRecord, k: string) => j.output!.values[k] !== undefined;
+    const pairedRight = p.paired && typeof p.right === 'string' ? p.right : undefined;
+    // Paired: only the jobs that measured both sides (a not-measured value drops its pair).
+    const selL = pairedRight !== undefined ? sel.filter((j) => has(j, p.left) && has(j, pairedRight)) : sel.filter((j) => has(j, p.left));
+    const selR = pairedRight !== undefined ? selL : sel;
+    const left = selL.map((j) => j.output!.values[p.left]!);
+    // A fixed number is a one-sample comparison (assessCompare's t-interval of the left mean).
+    const right: number[] | number = typeof p.right === 'number' ? p.right : selR.filter((j) => has(j, p.right as string)).map((j) => j.output!.values[p.right as string]!);
+    const label = p.label ?? `${p.left} ${p.relation} ${p.right}`;
+    const a = assessCompare({ left, right, relation: p.relation, label, ...(p.margin !== undefined ? { margin: p.margin } : {}), ...(p.paired && Array.isArray(right) ? { paired: true } : {}) });
+    r = { kind: 'compare', label, verdict: a.verdict, reason: a.reason, details: { leftMean: a.leftMean, rightMean: a.rightMean, at: at.join(',') } };
+    const sides = [p.left, ...(typeof p.right === 'string' && p.right !== p.left ? [p.right] : [])];
+    const nm = sides.map((k) => ({ k, g: unmeasured(k, at) })).filter((u) => u.g.length > 0);
+    if (nm.length > 0) {
+      r = { ...r, reason: `${r.reason}; skipped as not measured: ${nm.map((u) => `'${u.k}' in ${notMeasuredText(u.g, xName, '')}`).join('; ')}` };
+    }
+  } else {
+    const t = p as Extract<Prediction, { kind: 'transition' }>;
+    const pts = pointsOf(okJobs, t.observable);
+    const a = assessTransition(pts, { threshold: t.threshold, direction: t.direction, xName: d.sweep.variable, label: d.observables[t.observable]!.label, ...(t.expectedAt ? { expectedAt: t.expectedAt } : {}) });
+    r = {
+      kind: 'transition', label: t.label ?? `${d.observables[t.observable]!.label} crosses ${t.threshold} (${t.direction})`,
+      observable: t.observable, verdict: a.verdict, reason: a.reason,
+      details: {
+        threshold: t.threshold, direction: t.direction, estimatedCrossing: a.crossings[0] ?? null,
+        // For the report's plot (a band where the crossing is predicted).
+        ...(t.expectedAt ? { expectedAtLo: t.expectedAt[0], expectedAtHi: t.expectedAt[1] } : {}),
+      },
+    };
+    const nm = unmeasured(t.observable);
+    if (nm.length > 0) r = { ...r, reason: `${r.reason}; means over the measured trials only, ${notMeasuredText(nm, xName)}` };
+  }
+  if (failed.length > 0 && r.verdict === 'CONFIRMED') {
+    r = { ...r, reason: `${r.reason} (note: ${failed.length} job(s) failed and are not in this verdict)` };
+  }
+  // JSON has no NaN/∞: an undefined detail (a comparison with an empty side) is written as null.
+  if (r.details) r = { ...r, details: Object.fromEntries(Object.entries(r.details).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? null : v])) };
+  return r;
+}
+
 export function analyzeClaim(c: RegisteredClaim, tier: Tier, jobs: JobRecord[], opts: { rootSeed: string | number }): ClaimResult {
   const d = c.def;
   const sorted = [...jobs].sort((a, b) => a.x - b.x || a.trial - b.trial);
   const okJobs = sorted.filter((j) => j.status === 'ok');
   const failed = sorted.filter((j) => j.status === 'failed');
-  const req = d.slopeRequirements ?? {};
 
   const xName = SYMBOL[d.sweep.variable] ?? d.sweep.variable;
-  const observables: ObservableSummary[] = Object.entries(d.observables).map(([name, o]) =>
-    summarize(name, o.label, pointsOf(okJobs, name), o.fit ?? true, streamKey([opts.rootSeed, d.id, name, 'bootstrap']), notMeasuredOf(okJobs, name), xName));
-  // Restricted to the sizes a prediction looks at (undefined: all).
-  const unmeasured = (name: string, sizes?: number[]) => notMeasuredOf(okJobs, name).filter((g) => !sizes || sizes.includes(g.x));
+  // At a swept constant, each observable's copy is summarised over that constant's jobs only.
+  const jobsOf = (name: string) => {
+    const at = name.lastIndexOf('@');
+    const v = d.constant && at > 0 && name.slice(at).startsWith(`@${d.constant.symbol}=`) ? Number(name.slice(at + d.constant.symbol.length + 2)) : undefined;
+    return okJobs.filter((j) => j.constant === v);
+  };
+  const observables: ObservableSummary[] = Object.entries(observablesAt(d, tier)).map(([name, o]) =>
+    summarize(name, o.label, pointsOf(jobsOf(name), name), o.fit ?? true, streamKey([opts.rootSeed, d.id, name, 'bootstrap']), notMeasuredOf(jobsOf(name), name), xName));
 
+  const values = constantValues(d, tier);
+  const k = values.length >= 2 ? d.constant! : undefined;
+  const observablesAll = observablesAt(d, tier);
+  const jobsAt = (v: number | undefined) => okJobs.filter((j) => j.constant === v);
+  const failedAt = (v: number | undefined) => failed.filter((j) => j.constant === v).length;
+  const baseCtx: JudgeContext = { c, okJobs: jobsAt(undefined), failedCount: failedAt(undefined), observables: observablesAll, rootSeed: opts.rootSeed, suffix: '' };
   const predictions: PredictionResult[] = d.predictions.map((p, idx) => {
     const expected: Verdict = expectedVerdict(p.expected, tier);
-    const base = { source: p.source, expected };
-    const seed = streamKey([opts.rootSeed, d.id, 'prediction', idx]);
-    let r: Omit<PredictionResult, 'expected' | 'matchesExpected'>;
-    if (p.kind === 'slope≈' || p.kind === 'slope≤' || p.kind === 'slope≥' || p.kind === 'bounded') {
-      const tol = p.tol ?? 0.15;
-      const obsLabel = d.observables[p.observable]!.label;
-      const pts = pointsOf(okJobs, p.observable);
-      const a = assessSlope(pts, p.kind === 'bounded' ? { kind: 'bounded', tol } : { kind: p.kind, exponent: p.exponent!, tol }, {
-        seed, xName: SYMBOL[d.sweep.variable] ?? d.sweep.variable, ...(req.minSizes !== undefined ? { minSizes: req.minSizes } : {}),
-        ...(req.minSpan !== undefined ? { minSpan: req.minSpan } : {}),
-        ...(req.minTrials !== undefined ? { minTrials: req.minTrials } : {}),
-      });
-      r = {
-        kind: p.kind, label: p.label ?? slopeLabel(p, obsLabel, tol, d.sweep.variable), observable: p.observable,
-        exponent: p.kind === 'bounded' ? 0 : p.exponent, tol, interval: [Number.isFinite(a.interval[0]) ? a.interval[0] : null, Number.isFinite(a.interval[1]) ? a.interval[1] : null], verdict: a.verdict, reason: a.reason,
-        ...(a.fit ? { fit: a.fit } : {}), ...(a.ci ? { ci: a.ci } : {}), local: a.local,
-        ...(a.loose !== undefined ? { loose: a.loose } : {}),
-      };
-      const nm = unmeasured(p.observable);
-      if (nm.length > 0) {
-        // Would the minimums be met had these points been measured? Then they are why the slope is not judged.
-        const req2 = { xName, ...(req.minSizes !== undefined ? { minSizes: req.minSizes } : {}), ...(req.minSpan !== undefined ? { minSpan: req.minSpan } : {}), ...(req.minTrials !== undefined ? { minTrials: req.minTrials } : {}) };
-        const withThem = [...pts, ...nm.flatMap((g) => g.trials.map((trial) => ({ x: g.x, y: 1, trial })))];
-        const because = !a.dataCheck.ok && checkSlopeData(withThem, req2).ok;
-        r = {
-          ...r,
-          reason: because
-            ? `too few measured points: ${a.reason}; ${notMeasuredText(nm, xName)}`
-            : `${a.reason}; fitted on the measured points only, ${notMeasuredText(nm, xName)}`,
-        };
+    let r = judgePrediction(baseCtx, p, idx);
+    // The data the size-limited rule looks at: the most favoured constant's (the baseline's without a sweep).
+    const slopeObs = isSlopeKind(p.kind) ? (p as { observable: string }).observable : undefined;
+    let drift: { points: Point[]; r: Judged } | undefined = slopeObs !== undefined ? { points: pointsOf(baseCtx.okJobs, slopeObs), r } : undefined;
+    if (k) {
+      const per = [{ value: values[0]!, r }];
+      for (const v of values.slice(1)) {
+        const suffix = constantSuffix(k.symbol, v);
+        const rv = judgePrediction({ ...baseCtx, okJobs: jobsAt(v), failedCount: failedAt(v), suffix }, renamePrediction(p, suffix), idx);
+        per.push({ value: v, r: rv });
+        if (slopeObs !== undefined) drift = { points: pointsOf(jobsAt(v), `${slopeObs}${suffix}`), r: rv };
       }
-    } else if (p.kind === 'holds') {
-      const cases = okJobs.flatMap((j) => (j.output!.checks ?? []).filter((k) => k.check === p.check).map((k) => ({
-        x: j.x, trial: j.trial, ...(k.step !== undefined ? { step: k.step } : {}), lhs: k.lhs, rhs: k.rhs,
-        ok: k.lhs <= k.rhs * (1 + (p.relTol ?? 0)) + (p.relTol ?? 0) * 1e-300, label: k.check,
-      })));
-      const a = assessHolds(cases, p.relTol ?? 0, { xName: SYMBOL[d.sweep.variable] ?? d.sweep.variable });
+      const comb = combineOverConstants(k.symbol, per.map((q) => ({ value: q.value, verdict: q.r.verdict })));
       r = {
-        kind: 'holds', label: p.label ?? `${p.check} holds at every step of every trial`, verdict: a.verdict, reason: a.reason,
-        details: { checked: a.checked, failures: a.failures, worstMargin: a.worstMargin },
-        ...(a.firstCounterexample ? { counterexample: { x: a.firstCounterexample.x, trial: a.firstCounterexample.trial, ...(a.firstCounterexample.step !== undefined ? { step: a.firstCounterexample.step } : {}), lhs: a.firstCounterexample.lhs, rhs: a.firstCounterexample.rhs, check: p.check } } : {}),
+        ...r,
+        verdict: comb.verdict,
+        reason: `${comb.summary}. ${per.map((q) => `${constantText(k.symbol, q.value)}: ${q.r.reason}`).join(' | ')}`,
+        byConstant: per.map((q) => ({ value: q.value, verdict: q.r.verdict, reason: q.r.reason, ...(q.r.fit ? { fit: q.r.fit } : {}), ...(q.r.ci ? { ci: q.r.ci } : {}) })),
+        ...(comb.needed !== undefined ? { constantNeeded: { symbol: k.symbol, value: comb.needed } } : {}),
       };
-      // Jobs that could not measure something and returned no case of this check: say so.
-      const silent = okJobs.filter((j) => Object.keys(j.output!.notMeasured ?? {}).length > 0 && !(j.output!.checks ?? []).some((k) => k.check === p.check));
-      if (silent.length > 0) {
-        const groups = new Map<number, NotMeasuredGroup>();
-        for (const j of silent) {
-          const g = groups.get(j.x) ?? { x: j.x, trials: [], of: okJobs.filter((o) => o.x === j.x).length, reasons: [] };
-          g.trials.push(j.trial);
-          for (const why of Object.values(j.output!.notMeasured!)) if (!g.reasons.includes(why)) g.reasons.push(why);
-          groups.set(j.x, g);
-        }
-        r = { ...r, reason: `${r.reason}; no case of ${p.check} from jobs that did not measure everything — ${notMeasuredText([...groups.values()], xName, '')}` };
-      }
-    } else if (p.kind === 'compare') {
-      const xs = [...new Set(okJobs.map((j) => j.x))];
-      const at = p.at === undefined || p.at === 'largest' ? [Math.max(...xs)] : p.at === 'all' ? xs : [p.at];
-      const sel = okJobs.filter((j) => at.includes(j.x));
-      const has = (j: JobRecord, k: string) => j.output!.values[k] !== undefined;
-      const pairedRight = p.paired && typeof p.right === 'string' ? p.right : undefined;
-      // Paired: only the jobs that measured both sides (a not-measured value drops its pair).
-      const selL = pairedRight !== undefined ? sel.filter((j) => has(j, p.left) && has(j, pairedRight)) : sel.filter((j) => has(j, p.left));
-      const selR = pairedRight !== undefined ? selL : sel;
-      const left = selL.map((j) => j.output!.values[p.left]!);
-      // A fixed number is a one-sample comparison (assessCompare's t-interval of the left mean).
-      const right: number[] | number = typeof p.right === 'number' ? p.right : selR.filter((j) => has(j, p.right as string)).map((j) => j.output!.values[p.right as string]!);
-      const label = p.label ?? `${p.left} ${p.relation} ${p.right}`;
-      const a = assessCompare({ left, right, relation: p.relation, label, ...(p.margin !== undefined ? { margin: p.margin } : {}), ...(p.paired && Array.isArray(right) ? { paired: true } : {}) });
-      r = { kind: 'compare', label, verdict: a.verdict, reason: a.reason, details: { leftMean: a.leftMean, rightMean: a.rightMean, at: at.join(',') } };
-      const sides = [p.left, ...(typeof p.right === 'string' && p.right !== p.left ? [p.right] : [])];
-      const nm = sides.map((k) => ({ k, g: unmeasured(k, at) })).filter((u) => u.g.length > 0);
-      if (nm.length > 0) {
-        r = { ...r, reason: `${r.reason}; skipped as not measured: ${nm.map((u) => `'${u.k}' in ${notMeasuredText(u.g, xName, '')}`).join('; ')}` };
-      }
-    } else {
-      const t = p as Extract<Prediction, { kind: 'transition' }>;
-      const pts = pointsOf(okJobs, t.observable);
-      const a = assessTransition(pts, { threshold: t.threshold, direction: t.direction, xName: d.sweep.variable, label: d.observables[t.observable]!.label, ...(t.expectedAt ? { expectedAt: t.expectedAt } : {}) });
-      r = {
-        kind: 'transition', label: t.label ?? `${d.observables[t.observable]!.label} crosses ${t.threshold} (${t.direction})`,
-        observable: t.observable, verdict: a.verdict, reason: a.reason,
-        details: {
-          threshold: t.threshold, direction: t.direction, estimatedCrossing: a.crossings[0] ?? null,
-          // For the report's plot (a band where the crossing is predicted).
-          ...(t.expectedAt ? { expectedAtLo: t.expectedAt[0], expectedAtHi: t.expectedAt[1] } : {}),
-        },
-      };
-      const nm = unmeasured(t.observable);
-      if (nm.length > 0) r = { ...r, reason: `${r.reason}; means over the measured trials only, ${notMeasuredText(nm, xName)}` };
     }
-    if (failed.length > 0 && r.verdict === 'CONFIRMED') {
-      r = { ...r, reason: `${r.reason} (note: ${failed.length} job(s) failed and are not in this verdict)` };
+    // A slope not confirmed whose local slopes drift toward the prediction: likely a finite-size effect.
+    if (drift && r.verdict !== 'CONFIRMED' && drift.r.interval) {
+      const lim = sizeLimitedSlope(drift.points, drift.r.interval, { xName });
+      if (lim) r = { ...r, sizeLimited: lim };
     }
-    // JSON has no NaN/∞: an undefined detail (a comparison with an empty side) is written as null.
-    if (r.details) r = { ...r, details: Object.fromEntries(Object.entries(r.details).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? null : v])) };
-    return { ...r, ...base, matchesExpected: r.verdict === expected };
+    return { ...r, source: p.source, expected, matchesExpected: r.verdict === expected };
   });
+  const plots = [...(d.plots ?? []), ...constantPlots(d, tier, d.predictions.flatMap((p) => (p.kind === 'holds' ? [] : p.kind === 'compare' ? [p.left, ...(typeof p.right === 'string' ? [p.right] : [])] : [p.observable])))];
 
   const verdict = predictions.reduce<Verdict>((w, p) => (RANK[p.verdict] > RANK[w] ? p.verdict : w), 'CONFIRMED');
   const computeMs = sorted.reduce((s, j) => s + j.ms, 0);
@@ -258,7 +331,8 @@ export function analyzeClaim(c: RegisteredClaim, tier: Tier, jobs: JobRecord[], 
     jobs: sorted,
     observables,
     predictions,
-    ...(d.plots && d.plots.length > 0 ? { plots: d.plots } : {}),
+    ...(plots.length > 0 ? { plots } : {}),
+    ...(k ? { constant: { key: k.key, symbol: k.symbol, label: k.label, favours: k.favours, values } } : {}),
     verdict,
     matchesExpected: predictions.every((p) => p.matchesExpected) && failed.length === 0,
     timing: { wallMs: computeMs, computeMs, jobs: sorted.length, cachedJobs: sorted.filter((j) => j.cached).length, failedJobs: failed.length },

@@ -181,6 +181,30 @@ export const plotDeclarationSchema = z.object({
 
 export type PlotDeclaration = z.infer<typeof plotDeclarationSchema>;
 
+/**
+ * An unstated constant of the hypothesis (n, m ≳ d^{1+α}; η ≪ d; T = c·d·log d/η; …) swept
+ * next to the sweep variable. `key` is the setting the constant lives in; per tier, the
+ * first value is the one the setting already holds (the baseline, whose jobs are exactly
+ * the claim's jobs without the sweep) and the others lie in the direction the hypothesis
+ * favours. Jobs at another value see `setting[key]` replaced and report their observables
+ * as `<name>@<symbol>=<value>`; each prediction is judged at every value and REFUTED only
+ * where every value refutes it (src/claims/constants.ts).
+ */
+export const constantSweepSchema = z.object({
+  key: z.string().min(1),
+  /** Shown in reports and observable names: 'c' gives 'discTrain_erf@c=4'. */
+  symbol: z.string().regex(/^[^@=\s]+$/, 'a constant symbol has no @, = or space'),
+  /** What the constant scales, e.g. 'n = m = c·d^{1+α} (Theorem 3.2: n, m ≳ d^{1+α})'. */
+  label: z.string().min(1),
+  favours: z.enum(['larger', 'smaller']),
+  values: z.object({
+    smoke: z.array(z.number().positive()).min(1).optional(),
+    standard: z.array(z.number().positive()).min(1).optional(),
+    paper: z.array(z.number().positive()).min(1).optional(),
+  }),
+});
+export type ConstantSweep = z.infer<typeof constantSweepSchema>;
+
 const tierNumbers = z.object({ smoke: z.array(z.number().positive()).min(1), standard: z.array(z.number().positive()).min(1), paper: z.array(z.number().positive()).min(1) });
 const tierInts = z.object({ smoke: z.number().int().positive(), standard: z.number().int().positive(), paper: z.number().int().positive() });
 
@@ -212,6 +236,8 @@ export const claimSchema = z.object({
   predictions: z.array(predictionSchema).min(1),
   /** Plots drawn on top of the default ones: several series or observables in one plot. */
   plots: z.array(plotDeclarationSchema).optional(),
+  /** An unstated constant of the hypothesis, swept at the values given per tier. */
+  constant: constantSweepSchema.optional(),
   /** Statistical minimums for slopes (default: 4 sizes, span 4, 3 trials). */
   slopeRequirements: z.object({ minSizes: z.number().int().optional(), minSpan: z.number().optional(), minTrials: z.number().int().optional() }).optional(),
   /** Known disagreement with the paper, or any setting choice a reader must know. */
@@ -232,6 +258,7 @@ export interface ClaimDefinition {
   observables: Record<string, { label: string; fit?: boolean; fixtureRelTol?: number }>;
   predictions: Prediction[];
   plots?: PlotDeclaration[];
+  constant?: ConstantSweep;
   slopeRequirements?: { minSizes?: number; minSpan?: number; minTrials?: number };
   note?: string;
   run: (ctx: JobContext) => JobOutput | Promise<JobOutput>;
@@ -272,6 +299,22 @@ export function defineClaim(def: ClaimDefinition): ClaimDefinition {
       }
     }
     if (p.observables && p.at !== undefined) throw new ClaimDefinitionError(`claim ${id}: plot '${p.id}': \`at\` applies to series plots only`);
+  }
+  if (def.constant) {
+    const k = def.constant;
+    for (const tier of TIERS) {
+      const vs = k.values[tier];
+      if (!vs) continue;
+      const base = resolvedSetting(def, tier)[k.key];
+      if (base !== vs[0]) {
+        throw new ClaimDefinitionError(`claim ${id}: constant '${k.symbol}' at tier ${tier}: the first value (${vs[0]}) must be the one setting.${k.key} holds (${String(base)})`);
+      }
+      if (new Set(vs).size !== vs.length) throw new ClaimDefinitionError(`claim ${id}: constant '${k.symbol}' at tier ${tier} repeats a value`);
+      const wrong = vs.slice(1).find((v) => (k.favours === 'larger' ? v <= vs[0]! : v >= vs[0]!));
+      if (wrong !== undefined) {
+        throw new ClaimDefinitionError(`claim ${id}: constant '${k.symbol}' = ${wrong} at tier ${tier} is not ${k.favours} than the baseline ${vs[0]} (the hypothesis favours ${k.favours} values)`);
+      }
+    }
   }
   return def;
 }

@@ -29,7 +29,10 @@ const fixtureSchema = z.object({
   predictions: z.array(z.object({ label: z.string(), verdict: z.enum(VERDICTS), slope: z.number().optional() })),
   slopes: z.record(z.string(), z.number()),
   jobs: z.array(z.object({
-    x: z.number(), trial: z.number(), values: z.record(z.string(), z.number()),
+    x: z.number(), trial: z.number(),
+    /** A non-baseline value of the claim's swept constant (src/claims/constants.ts). */
+    constant: z.number().optional(),
+    values: z.record(z.string(), z.number()),
     /** Observables the job did not measure → reason (JobOutput.notMeasured); absent when all were measured. */
     notMeasured: z.record(z.string(), z.string()).optional(),
   })),
@@ -57,7 +60,7 @@ export function fixtureFromResult(c: ClaimResult, tier: string, rootSeed: string
     predictions: c.predictions.map((p) => ({ label: p.label, verdict: p.verdict, ...(p.fit ? { slope: p.fit.slope } : {}) })),
     slopes,
     jobs: c.jobs.filter((j) => j.status === 'ok').map((j) => ({
-      x: j.x, trial: j.trial, values: j.output!.values, ...(j.output!.notMeasured ? { notMeasured: j.output!.notMeasured } : {}),
+      x: j.x, trial: j.trial, ...(j.constant !== undefined ? { constant: j.constant } : {}), values: j.output!.values, ...(j.output!.notMeasured ? { notMeasured: j.output!.notMeasured } : {}),
     })),
   };
 }
@@ -113,11 +116,14 @@ export function compareWithFixture(
     if (!q) diffs.push({ what: `prediction ${i + 1} (${p.label})`, expected: p.verdict, obtained: 'missing' });
     else if (q.verdict !== p.verdict) diffs.push({ what: `prediction ${i + 1} (${p.label})`, expected: p.verdict, obtained: q.verdict });
   });
-  const byKey = new Map(c.jobs.filter((j) => j.status === 'ok').map((j) => [`${j.x}/${j.trial}`, j.output!]));
+  const keyOf = (j: { x: number; trial: number; constant?: number }) => `${j.x}/${j.trial}${j.constant !== undefined ? `@${j.constant}` : ''}`;
+  const byKey = new Map(c.jobs.filter((j) => j.status === 'ok').map((j) => [keyOf(j), j.output!]));
+  // An observable's copy at a swept constant ('name@c=4') has the observable's tolerance.
+  const tolOf = (name: string) => tols[name] ?? tols[name.replace(/@[^@=]+=[^@]*$/, '')];
   for (const j of fx.jobs) {
-    const out = byKey.get(`${j.x}/${j.trial}`);
+    const out = byKey.get(keyOf(j));
     if (!out) {
-      diffs.push({ what: `job x=${j.x} trial ${j.trial}`, expected: 'present', obtained: 'missing or failed' });
+      diffs.push({ what: `job x=${j.x} trial ${j.trial}${j.constant !== undefined ? ` constant ${j.constant}` : ''}`, expected: 'present', obtained: 'missing or failed' });
       continue;
     }
     const got = out.values;
@@ -128,7 +134,7 @@ export function compareWithFixture(
     }
     for (const [name, v] of Object.entries(j.values)) {
       const o = got[name];
-      const tol = tols[name] ?? DEFAULT_FIXTURE_REL_TOL;
+      const tol = tolOf(name) ?? DEFAULT_FIXTURE_REL_TOL;
       const why = out.notMeasured?.[name];
       if (why !== undefined) diffs.push({ what: `${name} at x=${j.x} trial ${j.trial}`, expected: v.toPrecision(10), obtained: `not measured (${why})` });
       else if (o === undefined) diffs.push({ what: `${name} at x=${j.x} trial ${j.trial}`, expected: String(v), obtained: 'missing' });
@@ -140,7 +146,7 @@ export function compareWithFixture(
   }
   for (const [name, s] of Object.entries(fx.slopes)) {
     const o = c.observables.find((x) => x.name === name)?.fit?.slope;
-    const tol = Math.max(tols[name] ?? DEFAULT_FIXTURE_REL_TOL, DEFAULT_FIXTURE_REL_TOL);
+    const tol = Math.max(tolOf(name) ?? DEFAULT_FIXTURE_REL_TOL, DEFAULT_FIXTURE_REL_TOL);
     if (o === undefined) diffs.push({ what: `slope of ${name}`, expected: String(s), obtained: 'no fit' });
     else if (Math.abs(o - s) > tol * Math.max(1, Math.abs(s))) diffs.push({ what: `slope of ${name}`, expected: s.toPrecision(8), obtained: o.toPrecision(8), relDiff: relDiff(s, o) });
   }

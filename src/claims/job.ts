@@ -6,6 +6,7 @@
 import { type ClaimDefinition, type JobOutput, type Tier, resolvedSetting } from './define';
 import { rngFor, streamKey } from '../random';
 import type { JobRecord } from './results';
+import { constantSuffix, renameOutput } from './constants';
 
 /** Everything a worker needs to run a job (plain data: it crosses process boundaries). */
 export interface JobSpec {
@@ -17,6 +18,8 @@ export interface JobSpec {
   rootSeed: string | number;
   key: string;
   keepDetail: boolean;
+  /** A non-baseline value of the claim's swept constant (absent: the baseline). */
+  constant?: number;
 }
 
 export function seedKeyOf(rootSeed: string | number, claimId: string, x: number, trial: number): string {
@@ -74,25 +77,31 @@ export function validateOutput(def: ClaimDefinition, out: JobOutput, where: stri
 }
 
 export async function runJob(def: ClaimDefinition, spec: JobSpec): Promise<JobRecord> {
-  const where = `claim ${spec.claimId}, ${def.sweep.variable}=${spec.x}, trial ${spec.trial}`;
+  const k = spec.constant !== undefined ? def.constant : undefined;
+  if (spec.constant !== undefined && !k) throw new Error(`claim ${spec.claimId}: a job at constant ${spec.constant}, but the claim sweeps no constant`);
+  const where = `claim ${spec.claimId}, ${def.sweep.variable}=${spec.x}, trial ${spec.trial}${k ? `, ${k.symbol}=${spec.constant}` : ''}`;
+  // The baseline's stream at every constant (common random numbers; src/claims/constants.ts).
   const seedKey = seedKeyOf(spec.rootSeed, spec.claimId, spec.x, spec.trial);
+  const at = k ? { constant: spec.constant! } : {};
   const t0 = performance.now();
   try {
+    const setting = resolvedSetting(def, spec.tier);
     const out = await def.run({
       claimId: spec.claimId,
       tier: spec.tier,
       x: spec.x,
       trial: spec.trial,
-      setting: resolvedSetting(def, spec.tier),
+      setting: k ? { ...setting, [k.key]: spec.constant } : setting,
       rng: rngFor(spec.rootSeed, spec.claimId, spec.x, spec.trial),
       keepDetail: spec.keepDetail,
     });
-    const output = validateOutput(def, out, where);
-    return { x: spec.x, trial: spec.trial, key: spec.key, seedKey, status: 'ok', cached: false, ms: performance.now() - t0, output };
+    const valid = validateOutput(def, out, where);
+    const output = k ? renameOutput(valid, constantSuffix(k.symbol, spec.constant!)) : valid;
+    return { x: spec.x, trial: spec.trial, ...at, key: spec.key, seedKey, status: 'ok', cached: false, ms: performance.now() - t0, output };
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
     return {
-      x: spec.x, trial: spec.trial, key: spec.key, seedKey, status: 'failed', cached: false, ms: performance.now() - t0,
+      x: spec.x, trial: spec.trial, ...at, key: spec.key, seedKey, status: 'failed', cached: false, ms: performance.now() - t0,
       error: msg.includes(spec.claimId) ? msg : `${where}: ${msg}`,
     };
   }

@@ -27,6 +27,8 @@ export const jobOutputSchema = z.object({
 export const jobRecordSchema = z.object({
   x: num,
   trial: z.number().int(),
+  /** A non-baseline value of the claim's swept constant (its observables carry '@<symbol>=<value>'). */
+  constant: num.optional(),
   /** Content-addressed cache key of this job. */
   key: z.string(),
   /** The RNG stream key the job was seeded from. */
@@ -89,6 +91,23 @@ export const predictionResultSchema = z.object({
   loose: z.boolean().optional(),
   counterexample: z.object({ x: num, trial: num, step: num.optional(), lhs: num, rhs: num, check: z.string().optional() }).optional(),
   details: z.record(z.string(), z.union([z.string(), num, z.boolean(), z.null()])).optional(),
+  /**
+   * Claims that sweep a constant: this prediction judged at each value (baseline first); the
+   * prediction's verdict combines them (src/claims/constants.ts) and its fit/ci are the baseline's.
+   */
+  byConstant: z.array(z.object({
+    value: num, verdict, reason: z.string(), fit: fitSchema.optional(), ci: ciSchema.optional(),
+  })).optional(),
+  /** The constant a CONFIRMED verdict needed (it failed at the baseline). */
+  constantNeeded: z.object({ symbol: z.string(), value: num }).optional(),
+  /**
+   * A REFUTED or INCONCLUSIVE slope whose local slopes drift toward the prediction as the size
+   * grows (src/stats/drift.ts): likely a finite-size effect, with the extrapolated size at
+   * which the trend would reach the prediction.
+   */
+  sizeLimited: z.object({
+    driftSlope: num, driftCi: z.tuple([num, num]), reachAt: num.nullable(), text: z.string(),
+  }).optional(),
 });
 
 export const claimResultSchema = z.object({
@@ -107,6 +126,8 @@ export const claimResultSchema = z.object({
   predictions: z.array(predictionResultSchema),
   /** Plots the claim declares (several series or observables in one plot), drawn by the report. */
   plots: z.array(plotDeclarationSchema).optional(),
+  /** The unstated constant the claim sweeps, with the values run at this tier (baseline first). */
+  constant: z.object({ key: z.string(), symbol: z.string(), label: z.string(), favours: z.enum(['larger', 'smaller']), values: z.array(num) }).optional(),
   /** Worst verdict over the predictions (REFUTED > INCONCLUSIVE > CONFIRMED). */
   verdict,
   /** Every prediction has its expected verdict. */

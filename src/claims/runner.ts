@@ -18,6 +18,7 @@ import { type JobSpec, runJob, seedKeyOf } from './job';
 import type { RegisteredClaim } from './registry';
 import { type ClaimResult, type JobRecord, RESULTS_SCHEMA_VERSION, type RunResults } from './results';
 import { analyzeClaim } from './analyze';
+import { constantValues } from './constants';
 
 export const DEFAULT_ROOT_SEED = 20231123;
 
@@ -66,17 +67,24 @@ export function planJobs(claims: RegisteredClaim[], tier: Tier, rootSeed: string
     const xs = d.sweep.values[tier];
     const trials = d.sweep.trials[tier];
     const largest = Math.max(...xs);
-    for (const x of xs) {
-      for (let trial = 0; trial < trials; trial++) {
-        // Round-robin over a stable order balances job counts across shards.
-        const mine = !shard || ordinal % shard.count === shard.index - 1;
-        ordinal++;
-        if (!mine) continue;
-        const key = jobKey({ engineVersion: ev, claimId: d.id, claimSourceHash: c.sourceHash, setting, x, trial, rootSeed });
-        out.push({
-          claim: c,
-          spec: { claimFile: c.file, claimId: d.id, tier, x, trial, rootSeed, key, keepDetail: trial === 0 && (x === largest || xs.length <= 6) },
-        });
+    // The baseline constant (or none), then each other value of the claim's swept constant.
+    const constants: (number | undefined)[] = [undefined, ...constantValues(d, tier).slice(1)];
+    for (const constant of constants) {
+      const at = constant === undefined ? setting : { ...setting, [d.constant!.key]: constant };
+      for (const x of xs) {
+        for (let trial = 0; trial < trials; trial++) {
+          // Round-robin over a stable order balances job counts across shards.
+          const mine = !shard || ordinal % shard.count === shard.index - 1;
+          ordinal++;
+          if (!mine) continue;
+          const key = jobKey({ engineVersion: ev, claimId: d.id, claimSourceHash: c.sourceHash, setting: at, x, trial, rootSeed });
+          // Series and spectra for the plots come from the baseline only.
+          const keepDetail = constant === undefined && trial === 0 && (x === largest || xs.length <= 6);
+          out.push({
+            claim: c,
+            spec: { claimFile: c.file, claimId: d.id, tier, x, trial, rootSeed, key, keepDetail, ...(constant !== undefined ? { constant } : {}) },
+          });
+        }
       }
     }
   }
@@ -134,7 +142,7 @@ export async function runClaims(claims: RegisteredClaim[], opts: RunOptions): Pr
         try {
           rec = (await pool.run(p.spec)) as JobRecord;
         } catch (e) {
-          rec = { x: p.spec.x, trial: p.spec.trial, key: p.spec.key, seedKey: seedKeyOf(rootSeed, p.spec.claimId, p.spec.x, p.spec.trial), status: 'failed', cached: false, ms: 0, error: `worker crashed: ${(e as Error).message}` };
+          rec = { x: p.spec.x, trial: p.spec.trial, ...(p.spec.constant !== undefined ? { constant: p.spec.constant } : {}), key: p.spec.key, seedKey: seedKeyOf(rootSeed, p.spec.claimId, p.spec.x, p.spec.trial), status: 'failed', cached: false, ms: 0, error: `worker crashed: ${(e as Error).message}` };
         }
         finish(p, rec);
       }));

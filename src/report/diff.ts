@@ -46,6 +46,8 @@ export interface DiffPrediction {
 export interface DiffJob {
   x: number;
   trial: number;
+  /** A non-baseline value of the claim's swept constant. */
+  constant?: number;
   status: 'ok' | 'failed';
   values: Record<string, number>;
   /** Observables the job did not measure → reason. */
@@ -110,7 +112,7 @@ export function sideFromResults(r: RunResults, label: string = r.runId): DiffSid
         slopes,
         labels,
         jobs: c.jobs.map((j) => ({
-          x: j.x, trial: j.trial, status: j.status, values: j.status === 'ok' ? (j.output?.values ?? {}) : {},
+          x: j.x, trial: j.trial, ...(j.constant !== undefined ? { constant: j.constant } : {}), status: j.status, values: j.status === 'ok' ? (j.output?.values ?? {}) : {},
           ...(j.status === 'ok' && j.output?.notMeasured ? { notMeasured: j.output.notMeasured } : {}),
         })),
       };
@@ -131,7 +133,7 @@ export function sideFromFixtures(fixtures: Fixture[], label = 'fixtures'): DiffS
       predictions: f.predictions.map((p) => ({ label: p.label, verdict: p.verdict })),
       slopes: Object.fromEntries(Object.entries(f.slopes).map(([k, s]) => [k, { slope: s }])),
       labels: {},
-      jobs: f.jobs.map((j) => ({ x: j.x, trial: j.trial, status: 'ok' as const, values: j.values, ...(j.notMeasured ? { notMeasured: j.notMeasured } : {}) })),
+      jobs: f.jobs.map((j) => ({ x: j.x, trial: j.trial, ...(j.constant !== undefined ? { constant: j.constant } : {}), status: 'ok' as const, values: j.values, ...(j.notMeasured ? { notMeasured: j.notMeasured } : {}) })),
     })),
   };
 }
@@ -264,8 +266,9 @@ export function relativeDifference(a: number, b: number): number {
   return Number.isNaN(r) ? Infinity : r;
 }
 
-function jobKey(x: number, trial: number): string {
-  return `${x}/${trial}`;
+/** Jobs at a swept constant (src/claims/constants.ts) share x and trial with the baseline's. */
+function jobKey(x: number, trial: number, constant?: number): string {
+  return `${x}/${trial}${constant !== undefined ? `@${constant}` : ''}`;
 }
 
 function diffSlopes(a: DiffClaimSide, b: DiffClaimSide, tolOf: (obs: string) => number): SlopeDiff[] {
@@ -308,16 +311,16 @@ function diffPredictions(a: DiffClaimSide, b: DiffClaimSide): VerdictDiff[] {
 }
 
 function diffJobs(a: DiffClaimSide, b: DiffClaimSide, tolOf: (obs: string) => number) {
-  const ja = new Map(a.jobs.map((j) => [jobKey(j.x, j.trial), j]));
-  const jb = new Map(b.jobs.map((j) => [jobKey(j.x, j.trial), j]));
+  const ja = new Map(a.jobs.map((j) => [jobKey(j.x, j.trial, j.constant), j]));
+  const jb = new Map(b.jobs.map((j) => [jobKey(j.x, j.trial, j.constant), j]));
   const keys = [...new Set([...ja.keys(), ...jb.keys()])];
   const all = keys.map((k) => (ja.get(k) ?? jb.get(k))!).sort((p, q) => p.x - q.x || p.trial - q.trial);
   const jobs: JobDiff[] = [];
   const values: ValueDiff[] = [];
   let compared = 0;
-  for (const { x, trial } of all) {
-    const p = ja.get(jobKey(x, trial));
-    const q = jb.get(jobKey(x, trial));
+  for (const { x, trial, constant } of all) {
+    const p = ja.get(jobKey(x, trial, constant));
+    const q = jb.get(jobKey(x, trial, constant));
     const sa: JobState = p?.status ?? 'missing';
     const sb: JobState = q?.status ?? 'missing';
     if (sa !== sb) jobs.push({ x, trial, a: sa, b: sb });

@@ -7,12 +7,15 @@
 import type { Verdict } from '../claims/define';
 import type { ClaimResult, RunResults } from '../claims/results';
 import { escapeHtml as h, fmtDuration, fmtShort, variableSymbol, VERDICT_ICON } from './format';
-import { looseBounds, overlayWarning, unpredictedExponents, type ClaimLayout, type PlotRef } from './model';
+import { finiteSizeNotes, looseBounds, overlayWarning, unpredictedExponents, type ClaimLayout, type PlotRef } from './model';
 import {
   claimsTable,
   failedJobs,
   fitSummary,
   looseText,
+  constantNeededText,
+  sizeLimitedText,
+  verdictMarks,
   notMeasuredLines,
   notMeasuredSummary,
   observableTable,
@@ -114,8 +117,17 @@ function claimHeader(c: ClaimResult): string {
 function tailSections(results: RunResults, linkFor: (c: ClaimResult) => string): string {
   const loose = looseBounds(results);
   const unp = unpredictedExponents(results);
+  const fin = finiteSizeNotes(results);
   const li = (c: ClaimResult, text: string) => `<li><a href="${h(linkFor(c))}"><b>${h(c.id)}</b></a> · ${h(text)}</li>`;
   return [
+    '<h2 id="size-limited">Refutations that may be finite-size effects</h2>',
+    fin.sizeLimited.length === 0
+      ? '<p>None: no slope that missed its prediction has local slopes drifting toward it.</p>'
+      : `<p>Slopes that missed their prediction while their local slopes drift toward it as the size grows (drift's 99% CI excludes 0): read these verdicts as limited by the sizes run, not as refutations of the statement.</p><ul>${fin.sizeLimited.map((l) => li(l.claim, sizeLimitedText(l))).join('')}</ul>`,
+    '<h2 id="constants">Verdicts that needed a larger constant</h2>',
+    fin.neededConstant.length === 0
+      ? '<p>None.</p>'
+      : `<p>Predictions not confirmed with the baseline value of a constant the statement leaves unstated (n, m ≳ …), and confirmed with a larger one.</p><ul>${fin.neededConstant.map((l) => li(l.claim, constantNeededText(l))).join('')}</ul>`,
     '<h2 id="loose">Bounds that look loose</h2>',
     loose.length === 0
       ? '<p>None: no confirmed bound has its CI well inside the bound.</p>'
@@ -170,7 +182,7 @@ function notMeasuredHtml(c: ClaimResult): string {
 
 function predictionsHtml(c: ClaimResult): string {
   const t = predictionsTable(c);
-  return table(t, { 4: (r) => `${badge(c.predictions[r]!.verdict)}${c.predictions[r]!.loose ? ' <span class="muted">(loose)</span>' : ''}` });
+  return table(t, { 4: (r) => [badge(c.predictions[r]!.verdict), ...verdictMarks(c.predictions[r]!).map((m) => `<span class="muted">(${h(m)})</span>`)].join(' ') });
 }
 
 /** <claim>/index.html: everything about one claim. */

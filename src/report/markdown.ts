@@ -5,12 +5,14 @@
  */
 import type { RunResults } from '../claims/results';
 import { fmtShort, mdCell, mdText, variableSymbol, verdictBadge } from './format';
-import { looseBounds, overlayWarning, slopePredictionsOn, unpredictedExponents, type ClaimLayout } from './model';
+import { finiteSizeNotes, looseBounds, overlayWarning, slopePredictionsOn, unpredictedExponents, type ClaimLayout } from './model';
 import {
   claimsTable,
   failedJobs,
   fitSummary,
   looseText,
+  constantNeededText,
+  sizeLimitedText,
   notMeasuredLines,
   observableTable,
   predictionsTable,
@@ -55,6 +57,21 @@ export function renderSummary(results: RunResults, layouts: ClaimLayout[]): stri
   );
 
   for (const layout of layouts) out.push(...claimSection(layout));
+
+  const fin = finiteSizeNotes(results);
+  out.push('## Refutations that may be finite-size effects', '');
+  if (fin.sizeLimited.length === 0) out.push('None: no slope that missed its prediction has local slopes drifting toward it.', '');
+  else {
+    out.push('Slopes that missed their prediction while their local slopes drift toward it as the size grows (drift\'s 99% CI excludes 0): read these verdicts as limited by the sizes run, not as refutations of the statement.', '');
+    for (const l of fin.sizeLimited) out.push(`- **${mdText(l.claim.id)}** · ${mdText(sizeLimitedText(l))}`);
+    out.push('');
+  }
+  if (fin.neededConstant.length > 0) {
+    out.push('## Verdicts that needed a larger constant', '');
+    out.push('Predictions not confirmed with the baseline value of a constant the statement leaves unstated (n, m ≳ …), and confirmed with a larger one.', '');
+    for (const l of fin.neededConstant) out.push(`- **${mdText(l.claim.id)}** · ${mdText(constantNeededText(l))}`);
+    out.push('');
+  }
 
   out.push('## Bounds that look loose', '');
   const loose = looseBounds(results);

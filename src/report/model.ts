@@ -42,6 +42,19 @@ export function looseBounds(results: RunResults): LooseBound[] {
   return out;
 }
 
+/** Predictions that are only size-limited misses, or that needed a larger unstated constant. */
+export function finiteSizeNotes(results: RunResults): { sizeLimited: LooseBound[]; neededConstant: LooseBound[] } {
+  const sizeLimited: LooseBound[] = [];
+  const neededConstant: LooseBound[] = [];
+  for (const claim of results.claims) {
+    for (const p of claim.predictions) {
+      if (p.sizeLimited) sizeLimited.push({ claim, prediction: p });
+      if (p.constantNeeded) neededConstant.push({ claim, prediction: p });
+    }
+  }
+  return { sizeLimited, neededConstant };
+}
+
 export interface UnpredictedExponent {
   claim: ClaimResult;
   observable: ObservableSummary;
@@ -52,7 +65,10 @@ export function unpredictedExponents(results: RunResults): UnpredictedExponent[]
   const out: UnpredictedExponent[] = [];
   for (const claim of results.claims) {
     for (const o of claim.observables) {
-      if (o.fit && slopePredictionsOn(claim, o.name).length === 0) out.push({ claim, observable: o });
+      // A copy at a swept constant ('gap@c=4') is predicted where its observable is.
+      const at = claim.constant ? o.name.lastIndexOf(`@${claim.constant.symbol}=`) : -1;
+      const base = at > 0 ? o.name.slice(0, at) : o.name;
+      if (o.fit && slopePredictionsOn(claim, base).length === 0) out.push({ claim, observable: o });
     }
   }
   return out;

@@ -100,18 +100,42 @@ export function counterexampleText(claim: ClaimResult, p: PredictionResult): str
   return `counterexample${check} at ${X} = ${fmtShort(c.x)}, trial ${c.trial}${step}: lhs ${fmtShort(c.lhs)} > rhs ${fmtShort(c.rhs)}`;
 }
 
+/** '(needs c = 4)', '(size-limited)': the marks a verdict cell carries beside the verdict. */
+export function verdictMarks(p: PredictionResult): string[] {
+  const out: string[] = [];
+  if (p.loose) out.push('loose');
+  if (p.constantNeeded) out.push(`needs ${p.constantNeeded.symbol} = ${p.constantNeeded.value}`);
+  if (p.sizeLimited) out.push('size-limited');
+  return out;
+}
+
+/** One line for the report's list of size-limited misses. */
+export function sizeLimitedText(l: LooseBound): string {
+  const p = l.prediction;
+  const ci = p.ci ? ` ${fmtInterval(p.ci.lo, p.ci.hi)}` : '';
+  return `${p.label}: ${p.verdict}, slope ${p.fit ? fmtNum(p.fit.slope) : '—'}${ci}; ${p.sizeLimited!.text}`;
+}
+
+/** One line for the report's list of verdicts that needed a larger unstated constant. */
+export function constantNeededText(l: LooseBound): string {
+  const p = l.prediction;
+  const k = p.constantNeeded!;
+  const per = (p.byConstant ?? []).map((b) => `${k.symbol} = ${b.value}: ${b.verdict}${b.fit ? ` (slope ${fmtNum(b.fit.slope)}${b.ci ? ` ${fmtInterval(b.ci.lo, b.ci.hi)}` : ''})` : ''}`).join('; ');
+  return `${p.label}: CONFIRMED with ${k.symbol} = ${k.value} (${per})`;
+}
+
 export function predictionsTable(claim: ClaimResult): Table {
   const ciLevel = claim.predictions.find((p) => p.ci)?.ci?.level ?? claim.observables.find((o) => o.ci)?.ci?.level ?? 0.95;
   return {
     header: ['Prediction', 'Source', `Measured slope [${fmtLevel(ciLevel)} CI]`, 'Acceptance', 'Verdict', 'Expected', 'Reason'],
     rows: claim.predictions.map((p) => {
-      const reason = [p.reason, counterexampleText(claim, p)].filter(Boolean).join('; ');
+      const reason = [p.reason, counterexampleText(claim, p), p.sizeLimited?.text].filter(Boolean).join('; ');
       return [
         p.label,
         p.source ?? '—',
         measuredSlope(claim, p),
         fmtAcceptance(p.interval),
-        `${verdictBadge(p.verdict)}${p.loose ? ' (loose)' : ''}`,
+        [verdictBadge(p.verdict), ...verdictMarks(p).map((m) => `(${m})`)].join(' '),
         expectationMarker(p.matchesExpected, p.expected),
         reason,
       ];

@@ -12,9 +12,12 @@
  * global average pooling instead, the linear part would be rank one, (Σ_t x_t)(Σ_t x'_t)-type,
  * and could not be close to 2ζ²XXᵀ/d.
  *
- * Sweep variable: d, with n = round(d^{2+α}), α = 1/4. One job measures three filter sizes on
- * the same data: q = d (every patch is a cyclic shift: Θ_CNN is the fully-connected Θ*, a
- * control), q = ⌈√d⌉ (the filter grows with d) and q = 3 (fixed). "Close" is tested as: the
+ * Sweep variable: d, with n = round(d^{2+α}), α = 1/4 (Prop. 4.1 asks n ≳ d^{1+α}: amply met).
+ * Prop. 4.1 takes a filter that grows with d, q = d^{1/2+2α}, α ∈ (0, ¼) (CLAIMS.md; the seed's
+ * text is garbled there). One job measures, on the same data, q = ⌈d^{1/2+2α}⌉ for α = 0
+ * (q = ⌈√d⌉), α = 1/8 (q = ⌈d^{3/4}⌉) and α = 1/4 (q = d: every patch is a cyclic shift and Θ_CNN
+ * is the fully-connected Θ*), plus a fixed q = 3 that lies outside the statement: observed with
+ * its fitted exponent, no prediction, it does not decide the verdict. "Close" is tested as: the
  * ratio ‖Θ_CNN − 2ζ²XXᵀ/d‖_op / ‖2ζ²XXᵀ/d‖_op falls at least like d^{-0.15} (slope ≤ −δ with
  * the default δ = 0.15: a decay the fit can tell apart from a plateau). No training, no loss.
  */
@@ -44,7 +47,8 @@ export default defineClaim({
     'κ_q = q·E[ρK(ρ)] = 2ζ²(1 + ≈0.5/q) (κ₃ = 1.168·2ζ²), and the cubic patch features (≈ dq²/2 of them, fewer than n) add a Gram part ' +
     'of norm ∝ n/(dq²). Both are O(1/q) relative to ‖2ζ²XXᵀ/d‖ ≍ n/d whatever n is; the O(1) diagonal mismatch adds d/n. So the ratio ' +
     'falls like max(d/n, 1/q): for q = d like d^{-1} (the fully-connected case), for q = ⌈√d⌉ like d^{-1/2}, and for a fixed q it ' +
-    'levels off at ≈ 0.17 (q = 3): "close" needs the filter to grow.',
+    'levels off at ≈ 0.17 (q = 3): "close" needs the filter to grow, as the proposition assumes (q = d^{1/2+2α}); q = ⌈d^{3/4}⌉ ' +
+    'should fall like d^{-3/4}.',
   setting: { activation: 'erf', data: 'hypercube {±1}^d', nExponent: 2.25, fixedQ: FIXED_Q, readout: 'dense (no pooling)', layers: 'both', width: 'infinite' },
   sweep: {
     variable: 'd',
@@ -54,29 +58,24 @@ export default defineClaim({
   observables: {
     relFull: { label: 'q = d (fully connected): ‖Θ_CNN − 2ζ²XXᵀ/d‖ / ‖2ζ²XXᵀ/d‖' },
     relSqrt: { label: 'q = ⌈√d⌉: ‖Θ_CNN − 2ζ²XXᵀ/d‖ / ‖2ζ²XXᵀ/d‖' },
-    relFixed: { label: 'q = 3: ‖Θ_CNN − 2ζ²XXᵀ/d‖ / ‖2ζ²XXᵀ/d‖' },
+    relQ34: { label: 'q = ⌈d^{3/4}⌉: ‖Θ_CNN − 2ζ²XXᵀ/d‖ / ‖2ζ²XXᵀ/d‖' },
+    relFixed: { label: 'q = 3 (outside Prop. 4.1, observed): ‖Θ_CNN − 2ζ²XXᵀ/d‖ / ‖2ζ²XXᵀ/d‖' },
     relFixedExact: { label: 'q = 3: ‖Θ_CNN − κ₃XXᵀ/d‖ / ‖κ₃XXᵀ/d‖ (exact hypercube coefficient)' },
     gapFixed: { label: 'q = 3: ‖Θ_CNN − 2ζ²XXᵀ/d‖_op (raw)' },
     gapFull: { label: 'q = d: ‖Θ_CNN − 2ζ²XXᵀ/d‖_op (raw)' },
   },
   predictions: [
     decays('relFull', 'q = d (control: the fully-connected kernel): the ratio falls, slope ≤ −0.15', 'Prop. 4.1 with q = d (= Props. D.4, D.9)'),
-    decays('relSqrt', 'q = ⌈√d⌉: the ratio falls, slope ≤ −0.15', 'Prop. 4.1, filter growing with d'),
-    decays('relFixed', 'q = 3 fixed: the ratio falls, slope ≤ −0.15', 'Prop. 4.1, fixed filter size', 'REFUTED'),
-    {
-      kind: 'bounded', observable: 'relFixedExact', source: 'this suite\'s analysis (cubic patch features)',
-      label: 'q = 3 with the exact coefficient κ₃: the ratio still levels off (|slope| ≤ 0.15) — not only the coefficient is off',
-    },
-    {
-      kind: 'holds', check: 'linear coefficient', source: 'this suite\'s analysis (hypercube Walsh coefficient)',
-      label: 'q = 3: the least-squares coefficient of XXᵀ/d in Θ_CNN is κ₃ = q·E[ρK(ρ)] within 1% in every job (not 2ζ²)',
-    },
+    decays('relSqrt', 'q = ⌈√d⌉ (α = 0): the ratio falls, slope ≤ −0.15', 'Prop. 4.1, q = d^{1/2+2α} at the edge α → 0'),
+    decays('relQ34', 'q = ⌈d^{3/4}⌉ (α = 1/8): the ratio falls, slope ≤ −0.15', 'Prop. 4.1, q = d^{1/2+2α}, α = 1/8'),
+    // The fixed filter (q = 3) lies outside the statement: its series (relFixed, relFixedExact, gapFixed) is observed and
+    // fitted, not predicted. The exact-coefficient analysis stays in the job's meta and in test/kernels/cnn.test.ts.
   ],
   plots: [
     {
       id: 'filter-sizes', title: '‖Θ_CNN − linear kernel‖ / ‖linear kernel‖ against d, by filter size',
-      observables: ['relFull', 'relSqrt', 'relFixed', 'relFixedExact'], dashed: ['relFixedExact'], logX: true, logY: true, y: 'relative gap',
-      caption: 'q = d and q = ⌈√d⌉ fall; q = 3 levels off, against 2ζ² (solid) and against the exact coefficient κ₃ (dashed)',
+      observables: ['relFull', 'relQ34', 'relSqrt', 'relFixed', 'relFixedExact'], dashed: ['relFixedExact'], logX: true, logY: true, y: 'relative gap',
+      caption: 'q = d, ⌈d^{3/4}⌉ and ⌈√d⌉ (Prop. 4.1\'s growing filter) fall; the fixed q = 3 (outside the statement) levels off, against 2ζ² (solid) and the exact κ₃ (dashed)',
     },
   ],
   note:
@@ -99,18 +98,20 @@ export default defineClaim({
     const twoZeta2 = 2 * gaussianConstants(act).zeta ** 2;
     const qFixed = s.fixedQ as number;
     const qSqrt = Math.ceil(Math.sqrt(d));
+    // ⌈d^{3/4}⌉ with a guard against 16^{3/4} = 8.000000000000002 rounding up to 9.
+    const q34 = Math.ceil(d ** 0.75 - 1e-9);
     const kappa = hypercubeLinearCoefficient(act, qFixed);
-    const [full, sqrt, fixed, exact] = cnnVsLinear(X, act, [
-      { q: d, coef: twoZeta2 }, { q: qSqrt, coef: twoZeta2 }, { q: qFixed, coef: twoZeta2 }, { q: qFixed, coef: kappa },
-    ]) as [CnnVsLinear, CnnVsLinear, CnnVsLinear, CnnVsLinear];
+    const [full, sqrt, fixed, exact, threeQuarters] = cnnVsLinear(X, act, [
+      { q: d, coef: twoZeta2 }, { q: qSqrt, coef: twoZeta2 }, { q: qFixed, coef: twoZeta2 }, { q: qFixed, coef: kappa }, { q: q34, coef: twoZeta2 },
+    ]) as [CnnVsLinear, CnnVsLinear, CnnVsLinear, CnnVsLinear, CnnVsLinear];
     return {
       values: {
-        relFull: full.relative, relSqrt: sqrt.relative, relFixed: fixed.relative, relFixedExact: exact.relative,
+        relFull: full.relative, relSqrt: sqrt.relative, relQ34: threeQuarters.relative, relFixed: fixed.relative, relFixedExact: exact.relative,
         gapFixed: fixed.gap, gapFull: full.gap,
       },
-      checks: [{ check: 'linear coefficient', lhs: Math.abs(fixed.fittedCoef / kappa - 1), rhs: 0.01 }],
       meta: {
-        n, d, qSqrt, qFixed, kappaOverTwoZeta2: kappa / twoZeta2, fittedOverTwoZeta2: fixed.fittedCoef / twoZeta2,
+        n, d, qSqrt, q34, qFixed, kappaOverTwoZeta2: kappa / twoZeta2, fittedOverTwoZeta2: fixed.fittedCoef / twoZeta2,
+        fittedOverKappa: fixed.fittedCoef / kappa,
         fittedOverTwoZeta2Full: full.fittedCoef / twoZeta2,
       },
     };

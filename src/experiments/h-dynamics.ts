@@ -44,6 +44,7 @@ import { allocForward, cloneNet, forward, type TwoLayerNet } from '../model/netw
 import type { Rng } from '../random';
 import { train } from '../train/train';
 import { type HProblem, type HSizes, hPowerSizes, hProblem } from './h-setting';
+import type { ConstantSweep } from '../claims/define';
 
 // ----------------------------------------------------------------------------- task
 
@@ -479,8 +480,10 @@ export interface EarlyVariant {
 
 export interface EarlyPhaseOptions {
   d: number;
-  /** n = round(d^{1+alpha}). */
+  /** n = round(sizeConstant·d^{1+alpha}). */
   alpha: number;
+  /** The constant in n, m ≳ d^{1+α} (default 1): n and every width are scaled by it. */
+  sizeConstant?: number;
   variants: readonly EarlyVariant[];
   layers: LinearModelLayers;
   /** η = rateFraction · 2n/‖Θlin‖ of the linear model that goes with `layers`. */
@@ -520,7 +523,7 @@ export interface EarlyPhaseOutput {
  *   linOptTrain_k (1/n)‖f^lin_T(X) − f*^lin(X)‖² (the linear model's own distance at T).
  */
 export function earlyPhaseJob(rng: Rng, o: EarlyPhaseOptions): EarlyPhaseOutput {
-  const sizes = hPowerSizes(o.d, o.alpha);
+  const sizes = hPowerSizes(o.d, o.alpha, o.alpha, o.sizeConstant ?? 1);
   const task = hTask(rng, sizes, o.variants[0]!.act, {
     target: o.target, nTest: o.nTest, ...(o.teacherWidth !== undefined ? { teacherWidth: o.teacherWidth } : {}),
   });
@@ -529,7 +532,9 @@ export function earlyPhaseJob(rng: Rng, o: EarlyPhaseOptions): EarlyPhaseOutput 
   const meta: Record<string, string | number | boolean> = { n: sizes.n, d: sizes.d, nTest: o.nTest };
   for (const v of o.variants) {
     const act = activation(v.act);
-    const m = hPowerSizes(o.d, o.alpha, v.mAlpha ?? o.alpha).m;
+    // c_n scales the d^{1+α} widths; a wider variant (H7's m = d^{2+α}) keeps its width.
+    const wide = v.mAlpha !== undefined && v.mAlpha !== o.alpha;
+    const m = hPowerSizes(o.d, o.alpha, v.mAlpha ?? o.alpha, wide ? 1 : (o.sizeConstant ?? 1)).m;
     const net = m === sizes.m ? withActivationH(task.net, act) : widthVariant(rng, sizes, m, v.act);
     const lin = linearModelSpec('lin', task.X, task.Xtest, act, o.layers, task.traceSigmaSq);
     const rate = rateFromFeatures(lin.train, o.rateFraction);
@@ -622,8 +627,23 @@ export const H_EARLY_PHASE = {
   teacherWidth: 5,
   rateFraction: 0.25,
   c: 2,
+  /** n = m = sizeConstant·d^{1+α}: swept by EARLY_SIZE_CONSTANT. */
+  sizeConstant: 1,
   loss: '(1/(2n))‖y − f(X)‖²',
 } as const;
+
+/**
+ * The constant Theorems 3.2, 3.5, D.1 and Corollary 3.3 hide in "n, m ≳ d^{1+α}" (CLAIMS.md:
+ * run c = 1 and c = 4): the early-phase claims H6–H9 sweep it at every tier. Its symbol is
+ * c_n, apart from the horizon's c in T = c·d·log d/η (which stays 2).
+ */
+export const EARLY_SIZE_CONSTANT = {
+  key: 'sizeConstant',
+  symbol: 'c_n',
+  label: 'n = m = c_n·d^{1+α} (the theorems ask n, m ≳ d^{1+α}; c_n = 1 is the baseline, c_n = 4 the larger constant)',
+  favours: 'larger',
+  values: { smoke: [1, 4], standard: [1, 4], paper: [1, 4] },
+} as const satisfies ConstantSweep;
 
 /**
  * The observables H6–H8 share, per activation or variant key, for the linear model f^<lin>

@@ -16,10 +16,14 @@ export interface HSizes {
   m: number;
 }
 
-/** n = round(d^{1+α}), m = round(d^{1+α}) rounded up to even (symmetric init pairs rows). */
-export function hPowerSizes(d: number, alpha: number, mAlpha = alpha): HSizes {
-  const n = Math.round(d ** (1 + alpha));
-  let m = Math.round(d ** (1 + mAlpha));
+/**
+ * n = round(c·d^{1+α}), m = round(c·d^{1+α}) rounded up to even (symmetric init pairs rows).
+ * c (default 1) is the constant the theorems hide in n, m ≳ d^{1+α}; c = 1 gives exactly
+ * round(d^{1+α}) (1·x is x in floating point).
+ */
+export function hPowerSizes(d: number, alpha: number, mAlpha = alpha, c = 1): HSizes {
+  const n = Math.round(c * d ** (1 + alpha));
+  let m = Math.round(c * d ** (1 + mAlpha));
   if (m % 2) m += 1;
   return { d, n, m };
 }

@@ -86,7 +86,7 @@ describe('diverged runs are not measured, not stood in for', () => {
   it('W13: a diverging GD run — its angles, test error and final loss not measured; steps kept, hitCap 0; Adam and SGD measured', async () => {
     const out = await job(W13, 100, { gd: { lr: 1e4 }, gdMaxSteps: 30, sgdMaxEpochs: 2, adamEpochs: 2, nTest: 100 });
     const { notMeasured } = partition(W13, out);
-    expect(notMeasured).toEqual(['finalLoss_gd', 'maxAngle_gd', 'meanCos2_gd', 'meanDirCos2_gd', 'minAngle_gd', 'testErr_gd']);
+    expect(notMeasured).toEqual(['finalLoss_gd', 'maxAngle_gd', 'meanCos2_gd', 'meanDirCos2_gd', 'minAngle_gd', 'r2_gd', 'testErr_gd']);
     for (const r of Object.values(out.notMeasured!)) expect(r).toMatch(DIVERGED);
     expect(out.values.steps_gd).toBeGreaterThanOrEqual(0);
     expect(out.values.hitCap_gd).toBe(0);

@@ -108,6 +108,11 @@ export default defineClaim({
     '(2.4 → 19.0). Smoke uses d = 8 at the same n/d (ratios 12–24 at n/d ≥ 60, slope 0.77 [0.56, 0.95]). The sup is over 10 ' +
     'recorded steps in [0, T]; the full-model discrepancy is not quite monotone at n/d = 10, where a 20-step grid gives 0.024 ' +
     'instead of 0.023.',
+  // d fixed per tier, m = n: both layers for T ∝ ln d steps (η ∝ n/‖Θlin‖ ∝ d).
+  resources: (n, s) => {
+    const d = s.d as number;
+    return { work: n * n * d * Math.log(d), bytes: 8 * (4 * n * n + d * n) };
+  },
   run: ({ x: n, setting: s, rng, keepDetail }) => {
     const d = s.d as number;
     const m = n % 2 ? n + 1 : n;

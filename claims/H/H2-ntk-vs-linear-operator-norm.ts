@@ -43,6 +43,11 @@ export default defineClaim({
     'Frobenius slope −0.58 [−0.59, −0.58], as the proposition and Fig. 5 say. The local slopes of the operator norm drift from ' +
     '−1.31 to −0.80 as d approaches n/8: at fixed n the O(1) diagonal mismatch E φ′(g)² − ζ² (≈ 0.145 for erf) is a floor ' +
     'that ‖Θ1 − Θlin1‖_op cannot go below, so the statement is about d ≪ n (the paper\'s n = 10⁴).',
+  // n and m are fixed per tier: the m×n features, then n×n kernels (gemm n²·m) and their norms.
+  resources: (d, s) => {
+    const n = s.n as number, m = s.m as number;
+    return { work: n * m * (d + n), bytes: 8 * (2 * m * n + 3 * n * n) };
+  },
   run: ({ x: d, setting: s, rng }) => {
     const p = hProblem(rng, { d, n: s.n as number, m: s.m as number }, s.activation as string);
     const K1 = firstLayerNtk(p.net, p.X);

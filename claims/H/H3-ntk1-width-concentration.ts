@@ -48,6 +48,11 @@ export default defineClaim({
     'Measured at the standard tier (n = 1000, d = 100, m = 256…16384, 5 trials): slope −0.50 [−0.51, −0.48], local slopes −0.41 … −0.55 ' +
     'with no drift; ‖Θ1*‖ ≈ 7.4 fixed, the relative gap falls from 0.071 to 0.0092. The kernel Θ1 is computed from the m/2 distinct ' +
     'rows of the symmetric initialisation (pairedHalf: identical to the width-m kernel, half the cost).',
+  // n and d are fixed per tier: the m×n derivatives, then the n×n kernel (gemm n²·m).
+  resources: (m, s) => {
+    const n = s.n as number, d = s.d as number;
+    return { work: n * m * (d + n), bytes: 8 * (2 * m * n + 3 * n * n) };
+  },
   run: ({ x: m, setting: s, rng }) => {
     const p = hProblem(rng, { d: s.d as number, n: s.n as number, m }, s.activation as string);
     const r = firstLayerVsExpected(p.net, p.X);

@@ -13,7 +13,7 @@
  * and ≈ 0.85·d for ReLU at these sizes (meta eta_*). T uses c = 2 and the natural log.
  */
 import { defineClaim } from '../../src/claims/define';
-import { earlyPhaseJob, windowPrediction, earlyPhaseObservables, earlyPhasePlots, windowChecks, H_EARLY_PHASE, EARLY_SIZE_CONSTANT } from '../../src/experiments/h-dynamics';
+import { earlyPhaseJob, windowPrediction, earlyPhaseObservables, earlyPhasePlots, windowChecks, H_EARLY_PHASE, EARLY_SIZE_CONSTANT, earlyPhaseResources } from '../../src/experiments/h-dynamics';
 
 const setting = {
   ...H_EARLY_PHASE,
@@ -84,6 +84,7 @@ export default defineClaim({
     'this part acts for a "time" η1·T/n = c·d·ln d/n = 2·ln d·d^{−1/4} (meta etaT/n_*), which is the same at d = 16 and ' +
     'd = 256 (2.77) and peaks near d = 55: the d^{−Ω(α)} of the theorem carries a log factor that at α = ¼ only wins for ' +
     'd ≫ 10³. The window is not trivially short: the linear model removes 60–86% of the initial loss by T (window_* checks).',
+  resources: (d, s) => earlyPhaseResources(d, s, [undefined, undefined]),
   run: ({ x: d, setting: s, rng, keepDetail }) => {
     const out = earlyPhaseJob(rng, {
       d, alpha: s.alpha as number, sizeConstant: s.sizeConstant as number, layers: 'first',

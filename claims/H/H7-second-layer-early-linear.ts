@@ -18,7 +18,7 @@
  * T uses c = 2 and the natural log.
  */
 import { defineClaim, type Tier, type Verdict } from '../../src/claims/define';
-import { earlyPhaseJob, windowPrediction, earlyPhaseObservables, earlyPhasePlots, type EarlyVariant, windowChecks, H_EARLY_PHASE, EARLY_SIZE_CONSTANT } from '../../src/experiments/h-dynamics';
+import { earlyPhaseJob, windowPrediction, earlyPhaseObservables, earlyPhasePlots, type EarlyVariant, windowChecks, H_EARLY_PHASE, EARLY_SIZE_CONSTANT, earlyPhaseResources } from '../../src/experiments/h-dynamics';
 
 const variants: EarlyVariant[] = [
   // E φ(g) = 0: the theorem asks m ≳ d^{1+α}.
@@ -105,6 +105,7 @@ export default defineClaim({
     'test −0.99 [−1.16, −0.77] (0.022 → 0.0027). So the theorem\'s width m ≳ d^{1+α} for E φ(g) = 0 is, at these sizes, too ' +
     'small to see its statement; m ≳ d^{2+α} shows it on test points. The rate η2 = ¼·2n/‖Θlin2‖ is ≈ 0.46·d for erf and ' +
     '≈ 3 for ReLU (meta eta_*): a fixed fraction of the limit, not "≪" as the theorem asks (header).',
+  resources: (d, s) => earlyPhaseResources(d, s, variants.map((v) => v.mAlpha)),
   run: ({ x: d, setting: s, rng, keepDetail }) => {
     const out = earlyPhaseJob(rng, {
       d, alpha: s.alpha as number, sizeConstant: s.sizeConstant as number, layers: 'second', variants,

@@ -11,7 +11,7 @@
  * (the qqᵀ term) and η ≈ 3 (meta eta_*). T uses c = 2 and the natural log.
  */
 import { defineClaim } from '../../src/claims/define';
-import { earlyPhaseJob, windowPrediction, earlyPhaseObservables, earlyPhasePlots, windowChecks, H_EARLY_PHASE, EARLY_SIZE_CONSTANT } from '../../src/experiments/h-dynamics';
+import { earlyPhaseJob, windowPrediction, earlyPhaseObservables, earlyPhasePlots, windowChecks, H_EARLY_PHASE, EARLY_SIZE_CONSTANT, earlyPhaseResources } from '../../src/experiments/h-dynamics';
 
 const acts = ['erf', 'relu'] as const;
 
@@ -79,6 +79,7 @@ export default defineClaim({
     '(meta etaT/n_*), which grows up to d ≈ 55 and falls only like a log over a power afterwards, so at α = ¼ the theorem\'s ' +
     'd^{−Ω(α)} is out of reach at these sizes. With both layers the rate is η ≈ 0.25·d for erf but ≈ 3 for ReLU (‖Θlin‖ ≈ ϑ0²n), ' +
     'so T ≈ 400 steps at d = 128 for ReLU; the window is not trivial (the linear model removes 60–80% of the loss by T).',
+  resources: (d, s) => earlyPhaseResources(d, s, [undefined, undefined]),
   run: ({ x: d, setting: s, rng, keepDetail }) => {
     const out = earlyPhaseJob(rng, {
       d, alpha: s.alpha as number, sizeConstant: s.sizeConstant as number, layers: 'both', variants: acts.map((a) => ({ key: a, act: a })),

@@ -11,7 +11,7 @@
  * (Σ = I, the best-conditioned case). Rate η1 = ¼ · 2n/‖Θlin1‖, T = ⌊c·d·ln d/η1⌋, c = 2.
  */
 import { defineClaim } from '../../src/claims/define';
-import { earlyPhaseJob, windowPrediction, earlyPhasePlots, windowChecks, H_EARLY_PHASE, EARLY_SIZE_CONSTANT } from '../../src/experiments/h-dynamics';
+import { earlyPhaseJob, windowPrediction, earlyPhasePlots, windowChecks, H_EARLY_PHASE, EARLY_SIZE_CONSTANT, earlyPhaseResources } from '../../src/experiments/h-dynamics';
 
 const acts = ['erf', 'relu'] as const;
 
@@ -83,6 +83,7 @@ export default defineClaim({
     'n = d^{1.25}: the Marchenko–Pastur edges of XᵀX give λ_min/λ_max ≈ ((1 − d^{−1/8})/(1 + d^{−1/8}))² = 0.03 at d = 16, ' +
     '0.11 at d = 256) and the network–linear discrepancy of Theorem 3.2, which does not fall on ' +
     'training points (H6: memorisation outside the span of ψ1, 80–99% of it here); the latter dominates from d = 32 on.',
+  resources: (d, s) => earlyPhaseResources(d, s, [undefined, undefined]),
   run: ({ x: d, setting: s, rng, keepDetail }) => {
     const out = earlyPhaseJob(rng, {
       d, alpha: s.alpha as number, sizeConstant: s.sizeConstant as number, layers: 'first', variants: acts.map((a) => ({ key: a, act: a })), optimal: true,

@@ -26,7 +26,7 @@
 import { defineClaim, type JobOutput } from '../../src/claims/define';
 import { notMeasuredAll } from '../../src/experiments/not-measured';
 import { trainGuarded, spikeMeasures, sweepIndependentRng, testError } from '../../src/experiments/w-transition';
-import { type WSetting, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
+import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
 import type { Rng } from '../../src/random';
 import { twMargin } from '../../src/spectra';
 
@@ -196,6 +196,8 @@ export default defineClaim({
     'lists every measure of the trained network (λ_max ratios, alignments, λ₂, test MSE) as not measured with the ' +
     'divergence as the reason — a transition then uses the trials that trained, and a rate where none did drops out. No ' +
     'smoke or standard job diverges; the divergence rate itself is found by the probe.',
+  // The rate is the sweep variable; n comes from the tier.
+  resources: (_eta, s) => trainingResources(s.n as number, s as unknown as WSetting, s.maxEpochs as number),
   run: (ctx) => runJob(ctx.x, ctx.setting, ctx.rng, ctx.keepDetail, ctx.tier),
 });
 

@@ -17,7 +17,7 @@ import {
   variantLabel,
 } from '../../src/experiments/w-cases';
 import { notMeasuredAll } from '../../src/experiments/not-measured';
-import { type WSetting, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
+import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
 import { conjugateKernel, kernelTargetAlignment } from '../../src/kernels/empirical';
 import type { TwoLayerNet } from '../../src/model/network';
 
@@ -148,6 +148,8 @@ export default defineClaim({
       'that diverges there is not measured.',
     'Smoke (n = 128, 5 trials, cap 150 epochs) gives the same verdicts.',
   ].join('\n'),
+  // The epoch cap changes with the tier.
+  resources: (n, s) => trainingResources(n, s as unknown as WSetting, s.maxEpochs as number),
   run: ({ x: n, setting: s, rng, keepDetail }) => {
     const ws = s as unknown as WSetting;
     const p = wProblem(rng, n, ws);

@@ -14,7 +14,7 @@
 import { defineClaim, type Prediction } from '../../src/claims/define';
 import { type Schedule, epochGrid, runWithTrajectory, variantLabel, weightSpectrum } from '../../src/experiments/w-cases';
 import { notMeasuredAll } from '../../src/experiments/not-measured';
-import { type WSetting, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
+import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
 import type { TwoLayerNet } from '../../src/model/network';
 import { type PowerLawFit, alphaTimesLambdaMax, alphaTimesLogLambdaMax, fitPowerLaw, logAlphaNorm } from '../../src/spectra';
 
@@ -137,6 +137,8 @@ export default defineClaim({
       'status 2 and its after-training tail metrics and α_T/α_0 as not measured, with the divergence as the reason (a ' +
       'diverged run has no trained spectrum); the comparisons would use the runs that trained.',
   ].join('\n'),
+  // The epoch cap changes with the tier.
+  resources: (n, s) => trainingResources(n, s as unknown as WSetting, s.maxEpochs as number),
   run: ({ x: n, setting: s, rng, keepDetail }) => {
     const ws = s as unknown as WSetting;
     const p = wProblem(rng, n, ws);

@@ -29,7 +29,7 @@ import {
   variantLabel,
 } from '../../src/experiments/w-cases';
 import { notMeasuredAll } from '../../src/experiments/not-measured';
-import { type WSetting, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
+import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
 import { type PowerLawFit, fitPowerLaw } from '../../src/spectra';
 
 const setting = {
@@ -223,6 +223,8 @@ export default defineClaim({
       'spectrum at initialisation fits α between 3.3 and 14.6 at d = 250 (observable alpha0). The CK is classed by the same rules ' +
       '(ckClass_*): it agrees with the weights in every standard run that trained.',
   ].join('\n'),
+  // The rate is the sweep variable; n and the epoch cap come from the tier.
+  resources: (_eta, s) => trainingResources(s.n as number, s as unknown as WSetting, s.maxEpochs as number),
   run: ({ x: eta, setting: s, rng, keepDetail }) => {
     const ws = s as unknown as WSetting;
     const n = s.n as number;

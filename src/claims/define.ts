@@ -243,6 +243,8 @@ export const claimSchema = z.object({
   /** Known disagreement with the paper, or any setting choice a reader must know. */
   note: z.string().optional(),
   run: z.function(),
+  /** What one job needs, for \`ntk-verify plan\` (see ClaimDefinition.resources). */
+  resources: z.function().optional(),
 });
 
 export interface ClaimDefinition {
@@ -262,6 +264,14 @@ export interface ClaimDefinition {
   slopeRequirements?: { minSizes?: number; minSpan?: number; minTrials?: number };
   note?: string;
   run: (ctx: JobContext) => JobOutput | Promise<JobOutput>;
+  /**
+   * Relative work of one job at sweep value x with the tier's resolved setting (any unit, the
+   * same for every job of the claim: e.g. n·h·d·steps), and the bytes of its largest arrays.
+   * \`ntk-verify plan\` calibrates the time per unit of work on recorded timings. Default: x^p,
+   * p = 3 for n and d, 1.5 for h and m — declare it when a tier changes sizes through the
+   * setting (n fixed per tier, a rate sweep, an epoch cap).
+   */
+  resources?: (x: number, setting: Record<string, unknown>) => { work: number; bytes?: number };
 }
 
 export class ClaimDefinitionError extends Error {

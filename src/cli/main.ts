@@ -34,6 +34,19 @@ cli
   });
 
 cli
+  .command('plan [...ids]', 'Estimate a tier before running it: jobs, CPU time and peak memory per claim, wall time per shard')
+  .option('--tier <tier>', 'smoke | standard | paper', { default: 'standard' })
+  .option('--shards <n>', 'Wall time per shard for N shards (as run --shard k/N cuts them)', { default: 1 })
+  .option('--from <run>', 'Timings from this run (id, folder or results.json; repeatable; default: results/ and reports/)')
+  .option('--paper <p>', 'Only claims of this paper (W or H)')
+  .option('--claims <dir>', 'Claims folder (default: claims/, or NTKV_CLAIMS_DIR)')
+  .option('--json', 'Print the plan as JSON')
+  .action(async (ids: string[], opts) => {
+    const { planCommand } = await import('./plan');
+    exitCode = await planCommand(ids, opts);
+  });
+
+cli
   .command('report <run>', 'Rebuild a report from results.json (a run id, folder or file) without recomputing')
   .option('--out <dir>', 'Write the report elsewhere')
   .action(async (run: string, opts) => reportCommand(run, opts));

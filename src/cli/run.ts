@@ -28,7 +28,7 @@ export function reportsDir(): string {
   return process.env.NTKV_REPORTS_DIR ? path.resolve(process.env.NTKV_REPORTS_DIR) : path.join(PROJECT_ROOT, 'reports');
 }
 
-async function registry(claimsDir?: string): Promise<RegisteredClaim[]> {
+export async function registry(claimsDir?: string): Promise<RegisteredClaim[]> {
   return loadRegistry(claimsDir ? [path.resolve(claimsDir)] : defaultClaimsDirs());
 }
 

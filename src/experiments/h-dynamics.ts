@@ -646,6 +646,24 @@ export const EARLY_SIZE_CONSTANT = {
 } as const satisfies ConstantSweep;
 
 /**
+ * What one early-phase job needs, for \`ntk-verify plan\`: per network variant n·m·d work per
+ * step over T ∝ ln d steps (η ∝ d), and the h×n pre-activations, features and gradients.
+ * `widths` are the variants' m (H7's wide ones do not scale with c_n).
+ */
+export function earlyPhaseResources(d: number, s: Record<string, unknown>, wideExponents: readonly (number | undefined)[] = [undefined]): { work: number; bytes: number } {
+  const alpha = s.alpha as number;
+  const c = (s.sizeConstant as number | undefined) ?? 1;
+  const { n } = hPowerSizes(d, alpha, alpha, c);
+  const ms = wideExponents.map((e) => hPowerSizes(d, alpha, e ?? alpha, e === undefined ? c : 1).m);
+  const steps = Math.max(1, Math.log(d));
+  const nTest = (s.nTest as number | undefined) ?? 0;
+  return {
+    work: ms.reduce((w, m) => w + (n + nTest) * m * d * steps, 0),
+    bytes: 8 * Math.max(...ms) * (n + nTest) * 4 + 8 * d * (n + nTest),
+  };
+}
+
+/**
  * The observables H6–H8 share, per activation or variant key, for the linear model f^<lin>
  * on the features <psi> (e.g. 'lin1', 'ψ1'): the sup discrepancies on training and fresh
  * points, the window guard and the share of the gap outside span ψ.

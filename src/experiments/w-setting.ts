@@ -45,6 +45,16 @@ export interface WDims {
   h: number;
 }
 
+/**
+ * What a training job of the W setting needs, for \`ntk-verify plan\`: n·h·d work per epoch
+ * (full batch or minibatches: the same products) over \`epochs\`, and the h×n buffers.
+ */
+export function trainingResources(n: number, s: Pick<WSetting, 'dOverN' | 'hOverN'> & { nTest?: number }, epochs: number): { work: number; bytes: number } {
+  const { d, h } = wDims(n, s);
+  const all = n + (s.nTest ?? 0);
+  return { work: n * h * d * Math.max(1, epochs), bytes: 8 * (4 * h * all + d * all + h * d) };
+}
+
 export function wDims(n: number, s: Pick<WSetting, 'dOverN' | 'hOverN'>): WDims {
   return { n, d: Math.max(1, Math.round(n * s.dOverN)), h: Math.max(1, Math.round(n * s.hOverN)) };
 }

@@ -1,0 +1,100 @@
+/**
+ * `ntk-verify plan [ids|globs] --tier T [--shards N] [--from run…] [--json]`: the jobs of a
+ * tier, their estimated CPU time and peak memory, and the wall time per shard, before
+ * running anything. Timings come from earlier runs' results.json (src/claims/plan.ts):
+ * the committed results/ of this repo and the reports/ of runs made here, or --from.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../claims/engine-version';
+import { planRun, type Plan } from '../claims/plan';
+import { parseResults, type RunResults } from '../claims/results';
+import { selectClaims } from '../claims/registry';
+import { loadRun, parseTier, registry, reportsDir, UsageError } from './run';
+
+export interface PlanOptions {
+  tier?: string;
+  shards?: number | string;
+  from?: string | string[];
+  json?: boolean;
+  paper?: string;
+  claims?: string;
+}
+
+/** Every results.json under results/ (committed) and reports/ (runs made here). */
+export function defaultTimingSources(): string[] {
+  const out: string[] = [];
+  for (const root of [path.join(PROJECT_ROOT, 'results'), reportsDir()]) {
+    if (!existsSync(root)) continue;
+    for (const e of readdirSync(root).sort()) {
+      const f = path.join(root, e, 'results.json');
+      if (existsSync(f)) out.push(f);
+    }
+  }
+  return out;
+}
+
+function loadSources(from: string[] | undefined): RunResults[] {
+  if (from && from.length > 0) return from.map(loadRun);
+  const runs: RunResults[] = [];
+  for (const f of defaultTimingSources()) {
+    try {
+      runs.push(parseResults(readFileSync(f, 'utf8'), f));
+    } catch {
+      // An old or foreign results.json is not a timing source; skip it.
+    }
+  }
+  return runs;
+}
+
+function fmtDuration(ms: number): string {
+  const s = ms / 1000;
+  if (s < 90) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
+  if (s < 5400) return `${(s / 60).toFixed(1)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
+function fmtBytes(b: number): string {
+  if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(1)} GiB`;
+  return `${Math.max(1, Math.round(b / 2 ** 20))} MiB`;
+}
+
+export function formatPlan(p: Plan): string {
+  const lines: string[] = [];
+  const rows = p.claims.map((c) => [
+    c.id, String(c.jobs), c.cpuMs !== undefined ? fmtDuration(c.cpuMs) : '—', c.peakBytes !== undefined ? fmtBytes(c.peakBytes) : '—',
+    c.calibration ? `${c.calibration.tier}, ${c.calibration.jobs} jobs, ms ∝ work^${c.calibration.b.toFixed(2)}` : 'no recorded timings',
+  ]);
+  const header = ['claim', 'jobs', 'CPU (est.)', 'peak memory', 'calibrated on'];
+  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  lines.push(header.map((h, i) => h.padEnd(w[i]!)).join('  '));
+  for (const r of rows) lines.push(r.map((v, i) => v.padEnd(w[i]!)).join('  '));
+  const total = p.claims.reduce((s, c) => s + (c.cpuMs ?? 0), 0);
+  lines.push('', `tier ${p.tier}: ${p.claims.reduce((s, c) => s + c.jobs, 0)} jobs, ${fmtDuration(total)} of CPU estimated` +
+    (p.uncalibrated.length > 0 ? ` (without ${p.uncalibrated.join(', ')}: no recorded timings — run a lower tier first, e.g. the smoke tier)` : ''));
+  if (p.shards.length > 1) {
+    const max = Math.max(...p.shards), min = Math.min(...p.shards);
+    lines.push(`${p.shards.length} shards (--shard k/${p.shards.length}, one worker each): wall ${fmtDuration(min)} to ${fmtDuration(max)} per shard`);
+    lines.push(p.shards.map((ms, i) => `  ${i + 1}/${p.shards.length}: ${fmtDuration(ms)}`).join('\n'));
+  }
+  lines.push('', 'Estimates: time per unit of work calibrated per claim on recorded timings (results/, reports/ or --from); one job at a time per worker.');
+  return lines.join('\n');
+}
+
+export async function planCommand(ids: string[], opts: PlanOptions): Promise<number> {
+  const tier = parseTier(opts.tier);
+  const shards = opts.shards === undefined ? 1 : Number(opts.shards);
+  if (!Number.isInteger(shards) || shards < 1) throw new UsageError(`--shards must be a positive integer, got '${opts.shards}'`);
+  const reg = await registry(opts.claims);
+  let sel;
+  try {
+    sel = selectClaims(reg, ids, opts.paper);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const from = opts.from === undefined ? undefined : Array.isArray(opts.from) ? opts.from : [opts.from];
+  const p = planRun(sel, tier, loadSources(from), shards);
+  if (opts.json) console.log(JSON.stringify(p, null, 2));
+  else console.log(formatPlan(p));
+  return 0;
+}

@@ -53,6 +53,7 @@ cli
   .command('merge <...runs>', 'Join the results of shards (run ids, folders or results.json files) into one report')
   .option('--out <dir>', 'Report folder')
   .option('--claims <dir>', 'Claims folder')
+  .option('--json', 'Print the merged results.json to stdout instead of the summary')
   .action(async (runs: string[], opts) => {
     exitCode = await mergeCommand(runs, opts);
   });

@@ -216,7 +216,7 @@ export async function mergeRuns(runs: RunResults[], reg: RegisteredClaim[]): Pro
   };
 }
 
-export async function mergeCommand(files: string[], opts: { out?: string; claims?: string }): Promise<number> {
+export async function mergeCommand(files: string[], opts: { out?: string; claims?: string; json?: boolean }): Promise<number> {
   const runs = files.map(loadRun);
   const merged = await mergeRuns(runs, await registry(opts.claims));
   let out: string;
@@ -233,8 +233,12 @@ export async function mergeCommand(files: string[], opts: { out?: string; claims
     merged.runId = made.id;
   }
   await writeReport(merged, out);
-  printSummary(merged);
-  console.log(`\nmerged ${runs.length} run(s): ${path.relative(process.cwd(), out)}/index.html`);
+  if (opts.json) {
+    console.log(JSON.stringify(merged, null, 2));
+  } else {
+    printSummary(merged);
+    console.log(`\nmerged ${runs.length} run(s): ${path.relative(process.cwd(), out)}/index.html`);
+  }
   return merged.claims.every((c) => c.matchesExpected) ? 0 : 1;
 }
 

@@ -30,9 +30,12 @@ export function cliAsync(args: string[], env: Record<string, string>) {
   let stdout = '', stderr = '';
   child.stdout.on('data', (d) => { stdout += d; });
   child.stderr.on('data', (d) => { stderr += d; });
+  // 'exit': the process ended (its orphans, if any, may still hold the pipes open).
+  const exited = new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (status, signal) => resolve({ status, signal })));
+  // 'close': ended and every pipe closed, so stdout and stderr are complete.
   const done = new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (status, signal) => child.stdout.on('end', () => resolve({ status, signal, stdout, stderr }))));
-  return { child, done };
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr })));
+  return { child, exited, done };
 }
 
 function statOf(pid: number): { ppid: number; state: string } | undefined {

@@ -5,11 +5,25 @@
  * root seed). Files are written atomically (temp file + rename), so a run killed at
  * any moment leaves only complete entries and the next run resumes from them.
  * Failed jobs are not cached: a rerun retries them.
+ *
+ * Integrity: an entry is { format, sha256, record }, where sha256 is the hash of the
+ * record's canonical JSON. On read the entry must parse, have this format, match the job
+ * schema with status 'ok' and an output, carry the key it is filed under, and hash to its
+ * stored sha256. Anything else (a truncated file, a deleted or edited field) is reported
+ * in one warning line and the job is recomputed; the bad entry is then overwritten.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { PROJECT_ROOT, hashText } from './engine-version';
-import { type JobRecord, jobRecordSchema } from './results';
+import { type JobRecord, jobOutputSchema, jobRecordSchema } from './results';
+import { jobBlasThreads } from './threads';
+
+/** Format tag of a cache entry (part of the job key too: older entries are never read). */
+export const CACHE_FORMAT = 'ntk-verify.job/2';
+
+/** What a cached record must satisfy: the job schema, finished, with its output. */
+const cachedRecordSchema = jobRecordSchema.extend({ status: z.literal('ok'), output: jobOutputSchema });
 
 export function defaultCacheDir(): string {
   return process.env.NTKV_CACHE_DIR ? path.resolve(process.env.NTKV_CACHE_DIR) : path.join(PROJECT_ROOT, '.ntkv-cache');
@@ -23,6 +37,8 @@ export interface JobKeyParts {
   x: number;
   trial: number;
   rootSeed: string | number;
+  /** BLAS threads the job runs with (default: jobBlasThreads()); results differ in the last bits across counts. */
+  blasThreads?: number;
 }
 
 /** Canonical JSON (sorted keys) so equal settings hash equally whatever their key order. */
@@ -34,11 +50,47 @@ export function canonicalJson(v: unknown): string {
 }
 
 export function jobKey(p: JobKeyParts): string {
-  return hashText(canonicalJson(p)).slice(0, 32);
+  return hashText(canonicalJson({ ...p, blasThreads: p.blasThreads ?? jobBlasThreads(), cacheFormat: CACHE_FORMAT })).slice(0, 32);
+}
+
+/** The stored hash of a record: sha256 of its canonical JSON. */
+export function recordHash(rec: unknown): string {
+  return hashText(canonicalJson(rec));
+}
+
+/** Why a cache entry's text is not a usable record for `key`, or the record. */
+export function checkCacheEntry(text: string, key: string): { record: JobRecord } | { problem: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { problem: `not valid JSON (${(e as Error).message})` };
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { problem: 'not a JSON object' };
+  const entry = raw as Record<string, unknown>;
+  if (entry.format !== CACHE_FORMAT) return { problem: `format is ${JSON.stringify(entry.format)}, expected '${CACHE_FORMAT}'` };
+  if (typeof entry.sha256 !== 'string') return { problem: 'no stored sha256' };
+  if (entry.record === undefined) return { problem: 'no record' };
+  const r = cachedRecordSchema.safeParse(entry.record);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    return { problem: `record does not match the job schema at ${i.path.map(String).join('.') || '(root)'}: ${i.message}` };
+  }
+  if (r.data.key !== key) return { problem: `record is for key ${r.data.key}, filed under ${key}` };
+  const h = recordHash(entry.record);
+  if (h !== entry.sha256) return { problem: `content hash ${h.slice(0, 12)}… differs from the stored ${String(entry.sha256).slice(0, 12)}…` };
+  return { record: r.data as JobRecord };
 }
 
 export class JobCache {
-  constructor(readonly dir: string = defaultCacheDir(), readonly enabled = true) {}
+  /** Damaged entries found by get() (file and problem), for callers and tests. */
+  readonly damaged: { file: string; problem: string }[] = [];
+
+  constructor(
+    readonly dir: string = defaultCacheDir(),
+    readonly enabled = true,
+    private readonly warn: (line: string) => void = (line) => console.error(line),
+  ) {}
 
   private file(claimId: string, key: string): string {
     return path.join(this.dir, claimId, `${key}.json`);
@@ -48,12 +100,20 @@ export class JobCache {
     if (!this.enabled) return undefined;
     const f = this.file(claimId, key);
     if (!existsSync(f)) return undefined;
+    let text: string;
     try {
-      const r = jobRecordSchema.safeParse(JSON.parse(readFileSync(f, 'utf8')));
-      return r.success && r.data.status === 'ok' ? r.data : undefined;
-    } catch {
-      return undefined; // a damaged entry is recomputed
+      text = readFileSync(f, 'utf8');
+    } catch (e) {
+      return this.bad(f, `unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
+    const c = checkCacheEntry(text, key);
+    return 'record' in c ? c.record : this.bad(f, c.problem);
+  }
+
+  private bad(file: string, problem: string): undefined {
+    this.damaged.push({ file, problem });
+    this.warn(`warning: cache entry ${file} is damaged (${problem}); recomputing the job`);
+    return undefined; // a damaged entry is recomputed (and overwritten by put)
   }
 
   put(claimId: string, rec: JobRecord): void {
@@ -61,7 +121,8 @@ export class JobCache {
     const f = this.file(claimId, rec.key);
     mkdirSync(path.dirname(f), { recursive: true });
     const tmp = `${f}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(rec));
+    const record = JSON.parse(JSON.stringify(rec)) as JobRecord; // exactly what a reader will parse
+    writeFileSync(tmp, JSON.stringify({ format: CACHE_FORMAT, sha256: recordHash(record), record }));
     renameSync(tmp, f);
   }
 }

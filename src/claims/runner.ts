@@ -1,11 +1,14 @@
 /**
  * The runner: expands claims into jobs (sweep value × trial), serves what the cache
- * has, runs the rest (in-process, or in a pool of child processes with BLAS threads set
- * so that workers × threads ≤ cores), and analyses each claim once its jobs are in.
+ * has, runs the rest (in-process, or in a pool of child processes), and analyses each
+ * claim once its jobs are in.
  *
- * Determinism: a job's numbers depend only on (root seed, claim, x, trial) and the code,
- * never on the worker count, the order of execution or the shard.
+ * Determinism: a job's numbers depend only on (root seed, claim, x, trial), the code and
+ * the per-job BLAS thread count (threads.ts: fixed, 1 unless NTKV_BLAS_THREADS says
+ * otherwise, part of the cache key), never on the worker count, the order of execution
+ * or the shard.
  */
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -19,6 +22,7 @@ import type { RegisteredClaim } from './registry';
 import { type ClaimResult, type JobRecord, RESULTS_SCHEMA_VERSION, type RunResults } from './results';
 import { analyzeClaim } from './analyze';
 import { constantValues } from './constants';
+import { jobBlasThreads } from './threads';
 
 export const DEFAULT_ROOT_SEED = 20231123;
 
@@ -91,9 +95,15 @@ export function planJobs(claims: RegisteredClaim[], tier: Tier, rootSeed: string
   return out;
 }
 
-function newRunId(tier: Tier): string {
-  const t = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  return `${t}-${tier}`;
+/**
+ * A run id: UTC date, time to the millisecond, tier, 4 random hex digits (node:crypto),
+ * and the shard, e.g. 20250102-130405-678-smoke-3fa9 or …-3fa9-shard2of8. Two runs started
+ * in the same millisecond still differ; the CLI also creates the folder exclusively.
+ */
+export function newRunId(tier: Tier, shard?: Shard): string {
+  const iso = new Date().toISOString(); // 2025-01-02T13:04:05.678Z
+  const t = `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${iso.slice(20, 23)}`;
+  return `${t}-${tier}-${randomBytes(2).toString('hex')}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
 }
 
 export async function runClaims(claims: RegisteredClaim[], opts: RunOptions): Promise<RunResults> {
@@ -125,9 +135,17 @@ export async function runClaims(claims: RegisteredClaim[], opts: RunOptions): Pr
 
   // Bigger jobs first: the pool's tail is then made of small ones.
   pending.sort((a, b) => b.spec.x - a.spec.x);
-  const blasThreads = Math.max(1, Math.floor(os.availableParallelism() / workers));
+  // The same thread count for every job, whatever the worker count (see threads.ts).
+  const blasThreads = jobBlasThreads();
   if (workers === 1) {
-    for (const p of pending) finish(p, await runJob(p.claim.def, p.spec));
+    const b = backend();
+    const before = b.getThreads();
+    if (pending.length > 0) b.setThreads(blasThreads);
+    try {
+      for (const p of pending) finish(p, await runJob(p.claim.def, p.spec));
+    } finally {
+      if (pending.length > 0) b.setThreads(before);
+    }
   } else {
     const pool = new Tinypool({
       filename: path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.mjs'),
@@ -161,7 +179,7 @@ export async function runClaims(claims: RegisteredClaim[], opts: RunOptions): Pr
   const b = backend();
   return {
     schema: RESULTS_SCHEMA_VERSION,
-    runId: opts.runId ?? newRunId(opts.tier),
+    runId: opts.runId ?? newRunId(opts.tier, opts.shard),
     tier: opts.tier,
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
@@ -171,7 +189,7 @@ export async function runClaims(claims: RegisteredClaim[], opts: RunOptions): Pr
       packageVersion: packageVersion(),
       backend: b.name,
       blas: b.describe().blas,
-      blasThreads: workers === 1 ? b.getThreads() : blasThreads,
+      blasThreads,
       workers,
       node: process.version,
       platform: `${os.platform()} ${os.arch()}`,

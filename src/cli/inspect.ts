@@ -10,6 +10,15 @@ export interface InspectOptions {
   train?: string; lr?: number | string; steps?: number | string; layers?: string; json?: boolean;
 }
 
+/** The most training steps inspect takes: far beyond "a few steps", and still bounded. */
+export const MAX_INSPECT_STEPS = 100_000;
+
+function nonEmpty(file: string, flag: string, m: { rows: number; cols: number }, rowsName: string, colsName: string): void {
+  if (m.rows === 0 || m.cols === 0) {
+    throw new UsageError(`inspect: --${flag} ${file} is ${m.rows}×${m.cols} (${rowsName}×${colsName}): every dimension must be at least 1`);
+  }
+}
+
 export async function inspectCommand(o: InspectOptions): Promise<void> {
   for (const k of ['X', 'W', 'v', 'act'] as const) {
     if (!o[k]) throw new UsageError(`inspect: --${k} is required (usage: ntk-verify inspect --X x.npy --W w.npy --v v.npy --act relu [--y y.npy])`);
@@ -18,19 +27,39 @@ export async function inspectCommand(o: InspectOptions): Promise<void> {
   const X = readNpy(o.X!);
   const W = readNpy(o.W!);
   const vM = readNpy(o.v!);
+  nonEmpty(o.X!, 'X', X, 'd', 'n');
+  nonEmpty(o.W!, 'W', W, 'h', 'd');
+  nonEmpty(o.v!, 'v', vM, 'h', '1');
   if (vM.cols !== 1 && vM.rows !== 1) throw new UsageError(`inspect: ${o.v} must be a vector, got ${vM.rows}×${vM.cols}`);
   const v = Float64Array.from(vM.data);
-  const y = o.y ? Float64Array.from(readNpy(o.y).data) : undefined;
+  const yM = o.y ? readNpy(o.y) : undefined;
+  if (yM) nonEmpty(o.y!, 'y', yM, 'n', '1');
+  const y = yM ? Float64Array.from(yM.data) : undefined;
   let train;
   if (o.train) {
     if (!['gd', 'sgd', 'adam', 'adagrad'].includes(o.train)) throw new UsageError(`inspect: --train must be gd, sgd, adam or adagrad, got '${o.train}'`);
     const layers = (o.layers ?? 'first') as Layers;
     if (!['first', 'second', 'both'].includes(layers)) throw new UsageError(`inspect: --layers must be first, second or both, got '${o.layers}'`);
     const lr = Number(o.lr ?? 1), steps = Number(o.steps ?? 3);
-    if (!(lr > 0) || !Number.isInteger(steps) || steps < 1) throw new UsageError('inspect: --lr must be > 0 and --steps a positive integer');
+    if (!(lr > 0) || !Number.isFinite(lr)) throw new UsageError(`inspect: --lr must be a finite number > 0, got '${o.lr}'`);
+    if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`inspect: --steps must be a positive integer, got '${o.steps}'`);
+    if (steps > MAX_INSPECT_STEPS) {
+      throw new UsageError(`inspect: --steps ${o.steps} is more than the ${MAX_INSPECT_STEPS} steps inspect runs (it measures the changes after a few steps; ` +
+        `for long training write a claim, see docs/ADDING-A-CLAIM.md)`);
+    }
     train = { optimizer: o.train as OptimizerName, lr, steps, layers };
   }
-  const rep = inspectNetwork(X, W, v, act, { ...(y ? { y } : {}), ...(train ? { train } : {}) });
+  // A progress line on stderr every few seconds of training (stdout stays the report).
+  const t0 = Date.now();
+  let last = t0;
+  const progress = (step: number, total: number) => {
+    const now = Date.now();
+    if (now - last < 2000) return;
+    last = now;
+    const rate = step / ((now - t0) / 1000);
+    console.error(`inspect: step ${step}/${total} (${rate.toPrecision(3)} steps/s, about ${Math.ceil((total - step) / rate)} s left)`);
+  };
+  const rep = inspectNetwork(X, W, v, act, { ...(y ? { y } : {}), ...(train ? { train, progress } : {}) });
   if (o.json) {
     console.log(JSON.stringify(rep));
     return;

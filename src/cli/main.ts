@@ -1,6 +1,9 @@
 /**
- * The ntk-verify command line. Exit codes: 0 success (every claim has its expected
- * verdict), 1 a verdict or check differs, 2 a usage error.
+ * The ntk-verify command line. One exit-code convention for every command (EXIT_CODES,
+ * shown by --help): 0 success, 1 a verdict, check or comparison differs, 2 the command
+ * could not do what was asked (usage error, unreadable or invalid input, unusable folder,
+ * any other error). With --json every failure is also one JSON object on stdout:
+ * {"error": {"message", "kind", "exitCode"}}.
  */
 import { cac } from 'cac';
 import { doctor, formatDoctor } from './doctor';
@@ -10,6 +13,13 @@ import { inspectCommand } from './inspect';
 
 const cli = cac('ntk-verify');
 let exitCode = 0;
+
+export const EXIT_CODES = [
+  '0  success: every prediction has its expected verdict; the check passed; no verdict changed',
+  '1  a verdict, check or comparison differs (run, merge, fixtures check, diff, doctor --digits), or a job failed',
+  '2  the command could not do what was asked: usage error, unreadable or invalid input,',
+  '   unusable report or cache folder, or any other error (with --json: a JSON error object on stdout)',
+];
 
 cli
   .command('list', 'List the claims in the registry')
@@ -22,9 +32,10 @@ cli
   .command('run [...ids]', 'Run claims (ids or globs such as W2 "H*"; default: all) and write a report under reports/')
   .option('--tier <tier>', 'smoke | standard | paper', { default: 'standard' })
   .option('--paper <p>', 'Only claims of this paper (W or H)')
-  .option('--jobs <n>', 'Worker processes (BLAS threads per worker = cores / jobs)', { default: 1 })
+  .option('--jobs <n>', 'Worker processes (each job runs with --threads BLAS threads, whatever --jobs is)', { default: 1 })
+  .option('--threads <t>', 'BLAS threads per job (default: NTKV_BLAS_THREADS, else 1); part of the cache key, since results differ in the last bits across thread counts')
   .option('--shard <k/N>', 'Run shard k of N (1-based; e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)')
-  .option('--no-cache', 'Recompute every job (the cache is still not read)')
+  .option('--no-cache', 'Recompute every job and plot, neither reading nor writing the cache (.ntkv-cache or NTKV_CACHE_DIR)')
   .option('--seed <seed>', 'Root seed of every random stream')
   .option('--out <dir>', 'Report folder (default: reports/<run-id>)')
   .option('--claims <dir>', 'Claims folder (default: claims/, or NTKV_CLAIMS_DIR)')
@@ -55,6 +66,7 @@ cli
   .command('merge <...runs>', 'Join the results of shards (run ids, folders or results.json files) into one report')
   .option('--out <dir>', 'Report folder')
   .option('--claims <dir>', 'Claims folder')
+  .option('--json', 'Print the merged results.json to stdout instead of the summary')
   .action(async (runs: string[], opts) => {
     exitCode = await mergeCommand(runs, opts);
   });
@@ -135,11 +147,22 @@ cli
     await import('../../bench/run');
   });
 
-cli.help();
+cli.help((sections) => [...sections, { title: 'Exit codes', body: EXIT_CODES.map((l) => `  ${l}`).join('\n') }]);
 cli.version('0.1.0', '--version'); // no -v alias: inspect takes --v <file>
+
+/** An option given more than once (cac then passes an array) is a usage error, for every command. */
+function rejectRepeatedOptions(options: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(options)) {
+    if (k === '--' || !Array.isArray(v) || /[A-Z]/.test(k)) continue; // cac keeps a camelCase copy of kebab-case names
+    throw new UsageError(`--${k} was given ${v.length} times (${v.map((x) => `'${String(x)}'`).join(', ')}); give it once`);
+  }
+}
+
+const jsonWanted = process.argv.slice(2).includes('--json');
 
 try {
   cli.parse(process.argv, { run: false });
+  rejectRepeatedOptions(cli.options);
   if (!cli.matchedCommand && !cli.options.help && !cli.options.version) {
     const given = cli.args[0];
     if (given !== undefined) {
@@ -153,6 +176,11 @@ try {
 } catch (e) {
   const err = e as Error;
   const usage = err instanceof UsageError || err.name === 'CACError' || err.name === 'SelectionError';
-  console.error(`ntk-verify: ${err.message}`);
-  process.exit(usage ? 2 : 1);
+  const kind = usage ? 'usage' : err.name === 'FolderError' ? 'folder' : 'error';
+  const message = err?.message ?? String(e);
+  console.error(`ntk-verify: ${message}`);
+  if (jsonWanted) console.log(JSON.stringify({ error: { message, kind, exitCode: 2 } }));
+  process.exitCode = 2;
+  // Whatever may still hold the event loop (a pool being torn down), the error ends the command.
+  setTimeout(() => process.exit(2), 2000).unref();
 }

@@ -1,15 +1,18 @@
 /**
  * `ntk-verify run`, `list`, `report`, `merge`: the claim registry from the command line.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import os from 'node:os';
 import { SingleBar } from 'cli-progress';
 import { TIERS, type Tier } from '../claims/define';
-import { JobCache } from '../claims/cache';
+import { JobCache, defaultCacheDir } from '../claims/cache';
 import { PROJECT_ROOT } from '../claims/engine-version';
 import { defaultClaimsDirs, loadRegistry, selectClaims, type RegisteredClaim } from '../claims/registry';
-import { DEFAULT_ROOT_SEED, parseShard, runClaims } from '../claims/runner';
+import { DEFAULT_ROOT_SEED, newRunId, parseShard, planJobs, runClaims } from '../claims/runner';
+import { jobBlasThreads, parseThreads } from '../claims/threads';
+import { createRunFolder, prepareFolder } from './folders';
 import { type RunResults, parseResults } from '../claims/results';
 import { analyzeClaim } from '../claims/analyze';
 import { writeReport } from '../report';
@@ -60,6 +63,8 @@ export interface RunCommandOptions {
   out?: string;
   claims?: string;
   progress?: boolean;
+  /** BLAS threads per job (sets NTKV_BLAS_THREADS; default: NTKV_BLAS_THREADS, else 1). */
+  threads?: number | string;
 }
 
 function verdictMark(v: string): string {
@@ -89,6 +94,12 @@ export async function runCommand(ids: string[], opts: RunCommandOptions): Promis
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  try {
+    if (opts.threads !== undefined) process.env.NTKV_BLAS_THREADS = String(parseThreads(opts.threads, '--threads'));
+    jobBlasThreads(); // a bad NTKV_BLAS_THREADS is a usage error before anything runs
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const reg = await registry(opts.claims);
   let sel: RegisteredClaim[];
   try {
@@ -96,11 +107,25 @@ export async function runCommand(ids: string[], opts: RunCommandOptions): Promis
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const useCache = opts.cache !== false;
+  // --no-cache: neither read nor write .ntkv-cache, for jobs and for plots.
+  if (!useCache) process.env.NTKV_SVG_CACHE = '0';
+  // Folders first: a run that cannot keep its results must not start computing.
+  if (useCache) prepareFolder(defaultCacheDir(), process.env.NTKV_CACHE_DIR ? 'job cache folder (NTKV_CACHE_DIR)' : 'job cache folder');
+  let outDir: string;
+  let runId: string | undefined;
+  if (opts.out !== undefined) {
+    outDir = prepareFolder(opts.out, 'report folder (--out)');
+  } else {
+    const made = createRunFolder(reportsDir(), () => newRunId(tier, shard));
+    outDir = made.dir;
+    runId = made.id;
+  }
   const showBar = opts.progress !== false && !opts.json && process.stderr.isTTY;
   const bar = showBar ? new SingleBar({ format: ' {bar} {value}/{total} jobs | ETA {eta_formatted} | {claim}', hideCursor: true, etaBuffer: 20 }) : undefined;
   let lastClaim = '';
   const results = await runClaims(sel, {
-    tier, workers: jobs, ...(shard ? { shard } : {}), cache: new JobCache(undefined, opts.cache !== false),
+    tier, workers: jobs, ...(shard ? { shard } : {}), ...(runId ? { runId } : {}), cache: new JobCache(undefined, useCache),
     rootSeed: opts.seed ?? DEFAULT_ROOT_SEED,
     onStart: (total, cached) => {
       if (bar) bar.start(total, 0, { claim: '' });
@@ -112,15 +137,23 @@ export async function runCommand(ids: string[], opts: RunCommandOptions): Promis
     },
   });
   bar?.stop();
-  const outDir = path.resolve(opts.out ?? path.join(reportsDir(), results.runId));
-  mkdirSync(outDir, { recursive: true });
   await writeReport(results, outDir);
+  const failedJobs = results.claims.flatMap((c) => c.jobs.filter((j) => j.status === 'failed'));
   if (opts.json) {
     console.log(JSON.stringify(results, null, 2));
+  } else if (shard) {
+    // A shard holds part of every claim's data: its verdicts mean nothing on their own.
+    const total = results.claims.reduce((s, c) => s + c.jobs.length, 0);
+    for (const j of failedJobs) console.log(`⚠ job failed: ${j.error}`);
+    console.log(`shard ${shard.index}/${shard.count}: ${total - failedJobs.length} of ${total} job(s) ran` +
+      `${failedJobs.length ? `, ${failedJobs.length} failed` : ''}. Verdicts come with \`ntk-verify merge\` of all ${shard.count} shards.`);
+    console.log(`\nshard results: ${path.relative(process.cwd(), outDir) || '.'}/results.json`);
   } else {
     printSummary(results);
     console.log(`\nreport: ${path.relative(process.cwd(), outDir) || '.'}/index.html (summary.md, results.json)`);
   }
+  // A shard succeeds when all its jobs ran; the verdicts are judged by merge.
+  if (shard) return failedJobs.length === 0 ? 0 : 1;
   return results.claims.every((c) => c.matchesExpected) ? 0 : 1;
 }
 
@@ -139,7 +172,7 @@ export function loadRun(run: string): RunResults {
 export async function reportCommand(run: string, opts: { out?: string }): Promise<void> {
   const f = resolveRun(run);
   const r = parseResults(readFileSync(f, 'utf8'), f);
-  const out = path.resolve(opts.out ?? path.dirname(f));
+  const out = prepareFolder(opts.out ?? path.dirname(f), opts.out ? 'report folder (--out)' : 'report folder');
   await writeReport(r, out);
   console.log(`report rebuilt: ${path.relative(process.cwd(), out) || '.'}/index.html`);
 }
@@ -150,21 +183,22 @@ export async function reportCommand(run: string, opts: { out?: string }): Promis
  */
 export async function mergeRuns(runs: RunResults[], reg: RegisteredClaim[]): Promise<RunResults> {
   if (runs.length === 0) throw new UsageError('merge: give at least one results.json');
+  checkShardSet(runs);
   const tier = runs[0]!.tier;
   const seed = runs[0]!.environment.rootSeed;
-  for (const r of runs) {
-    if (r.tier !== tier) throw new UsageError(`merge: tiers differ (${tier} vs ${r.tier} in ${r.runId})`);
-    if (r.environment.rootSeed !== seed) throw new UsageError(`merge: root seeds differ (${seed} vs ${r.environment.rootSeed})`);
-    if (r.environment.engineVersion !== runs[0]!.environment.engineVersion) {
-      console.error(`warning: merging runs of different engine versions (${runs[0]!.environment.engineVersion} vs ${r.environment.engineVersion})`);
-    }
-  }
   const ids = [...new Set(runs.flatMap((r) => r.claims.map((c) => c.id)))];
   const claims = ids.map((id) => {
     const c = reg.find((x) => x.def.id === id);
     if (!c) throw new UsageError(`merge: claim '${id}' is not in the registry`);
     const jobs = new Map<string, RunResults['claims'][number]['jobs'][number]>();
     for (const r of runs) for (const j of r.claims.find((x) => x.id === id)?.jobs ?? []) jobs.set(j.key, j);
+    // Every job the claim plans at this tier must be in some shard (shards of one run hold
+    // them all; a missing shard or another claim selection leaves holes).
+    const planned = planJobs([c], tier, seed).length;
+    if (jobs.size !== planned) {
+      throw new UsageError(`merge: claim ${id} has ${jobs.size} of the ${planned} jobs its claim file plans at tier ${tier}; ` +
+        `were all shards run with the same claims and the same claim file?`);
+    }
     return analyzeClaim(c, tier, [...jobs.values()], { rootSeed: seed });
   });
   const order = new Map(reg.map((c, i) => [c.def.id, i]));
@@ -182,13 +216,66 @@ export async function mergeRuns(runs: RunResults[], reg: RegisteredClaim[]): Pro
   };
 }
 
-export async function mergeCommand(files: string[], opts: { out?: string; claims?: string }): Promise<number> {
+export async function mergeCommand(files: string[], opts: { out?: string; claims?: string; json?: boolean }): Promise<number> {
   const runs = files.map(loadRun);
   const merged = await mergeRuns(runs, await registry(opts.claims));
-  const out = path.resolve(opts.out ?? path.join(reportsDir(), merged.runId));
-  mkdirSync(out, { recursive: true });
+  let out: string;
+  if (opts.out !== undefined) {
+    out = prepareFolder(opts.out, 'report folder (--out)');
+  } else {
+    let first = true;
+    const made = createRunFolder(reportsDir(), () => {
+      const id = first ? merged.runId : `${merged.runId}-${randomBytes(2).toString('hex')}`;
+      first = false;
+      return id;
+    });
+    out = made.dir;
+    merged.runId = made.id;
+  }
   await writeReport(merged, out);
-  printSummary(merged);
-  console.log(`\nmerged ${runs.length} run(s): ${path.relative(process.cwd(), out)}/index.html`);
+  if (opts.json) {
+    console.log(JSON.stringify(merged, null, 2));
+  } else {
+    printSummary(merged);
+    console.log(`\nmerged ${runs.length} run(s): ${path.relative(process.cwd(), out)}/index.html`);
+  }
   return merged.claims.every((c) => c.matchesExpected) ? 0 : 1;
+}
+
+/**
+ * The inputs of `merge` must be all the shards of one run: each a shard, with the same
+ * configuration (tier, engine version, root seed, BLAS threads per job, shard count), every
+ * index 1..N present exactly once.
+ */
+export function checkShardSet(runs: RunResults[]): void {
+  const first = runs[0]!;
+  const notShards = runs.filter((r) => !r.shard);
+  if (notShards.length > 0) {
+    throw new UsageError(`merge: ${notShards.map((r) => r.runId).join(', ')} ${notShards.length === 1 ? 'is not a shard' : 'are not shards'} ` +
+      `(merge joins the results of \`run --shard k/N\` for k = 1..N)`);
+  }
+  const config = (r: RunResults) => ({
+    tier: r.tier, 'engine version': r.environment.engineVersion, 'root seed': r.environment.rootSeed,
+    'BLAS threads per job': r.environment.blasThreads, 'shard count': r.shard!.count,
+  });
+  const ref = config(first);
+  for (const r of runs.slice(1)) {
+    const c = config(r);
+    for (const k of Object.keys(ref) as (keyof typeof ref)[]) {
+      if (c[k] !== ref[k]) {
+        throw new UsageError(`merge: the shards come from different runs: ${k} ${String(ref[k])} in ${first.runId} but ${String(c[k])} in ${r.runId}`);
+      }
+    }
+  }
+  const count = first.shard!.count;
+  const byIndex = new Map<number, string[]>();
+  for (const r of runs) byIndex.set(r.shard!.index, [...(byIndex.get(r.shard!.index) ?? []), r.runId]);
+  const repeated = [...byIndex].filter(([, ids]) => ids.length > 1);
+  if (repeated.length > 0) {
+    throw new UsageError(`merge: ${repeated.map(([k, ids]) => `shard ${k}/${count} given ${ids.length} times (${ids.join(', ')})`).join('; ')}`);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((k) => !byIndex.has(k));
+  if (missing.length > 0) {
+    throw new UsageError(`merge: missing ${missing.map((k) => `shard ${k}/${count}`).join(', ')} (given: ${[...byIndex.keys()].sort((a, b) => a - b).map((k) => `${k}/${count}`).join(', ')})`);
+  }
 }

@@ -37,7 +37,12 @@ function stats(K: Mat): KernelStats {
 
 export function inspectNetwork(
   X: Mat, W: Mat, v: Float64Array, act: Activation,
-  opts: { y?: Float64Array; train?: { optimizer: OptimizerName; lr: number; steps: number; layers: Layers } } = {},
+  opts: {
+    y?: Float64Array;
+    train?: { optimizer: OptimizerName; lr: number; steps: number; layers: Layers };
+    /** Called after each training step (weights only: no extra forward pass, numbers unchanged). */
+    progress?: (step: number, steps: number) => void;
+  } = {},
 ): InspectReport {
   if (W.cols !== X.rows) {
     throw new ShapeError(`inspect: W is ${shapeOf(W)} (h×d) but X is ${shapeOf(X)}; X must be d×n with d = ${W.cols} (transpose it if you exported n×d)`);
@@ -64,6 +69,7 @@ export function inspectNetwork(
     const { net0, net: trained, result } = trainCopy(net, X, opts.y, {
       optimizer: t.optimizer, lr: t.lr, layers: t.layers, maxSteps: t.steps, batchSize: X.cols,
       rng: rngFor('inspect', 'shuffle'), context: 'inspect',
+      ...(opts.progress ? { observers: [{ fn: (s: { step: number }) => opts.progress!(s.step, t.steps), needsLoss: false }] } : {}),
     });
     const dW = weightChange(net0.W, trained.W);
     const kc = kernelChanges(net0, trained, X, ['ck', 'ntk1']).changes;

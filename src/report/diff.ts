@@ -231,6 +231,8 @@ export interface RunDiff {
   b: DiffSideInfo;
   /** Default relative tolerance (per-observable tolerances may override it). */
   relTol: number;
+  /** relTol was given (`--rel-tol`) rather than the default. */
+  relTolGiven?: boolean;
   claims: ClaimDiff[];
   totals: DiffTotals;
   /** A verdict changed on a claim present on both sides: the CLI's exit code 1. */
@@ -425,7 +427,7 @@ export function diffRuns(aIn: DiffInput, bIn: DiffInput, opts: DiffOptions = {})
   };
   const verdictChanged = totals.verdictChanges > 0;
   const identical = !verdictChanged && totals.slopeChanges === 0 && totals.valueChanges === 0 && totals.jobChanges === 0 && onlyA.length === 0 && onlyB.length === 0;
-  return { schema: DIFF_SCHEMA_VERSION, a: infoOf(a), b: infoOf(b), relTol, claims, totals, verdictChanged, identical, notes };
+  return { schema: DIFF_SCHEMA_VERSION, a: infoOf(a), b: infoOf(b), relTol, ...(opts.relTol !== undefined ? { relTolGiven: true } : {}), claims, totals, verdictChanged, identical, notes };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -486,7 +488,7 @@ export function formatDiffMarkdown(d: RunDiff, opts: FormatDiffOptions = {}): st
       : '**No verdict changed.**';
   out.push(
     `${headline} ${t.compared} claim${t.compared === 1 ? '' : 's'} compared; ${t.slopeChanges} slope change${t.slopeChanges === 1 ? '' : 's'} beyond tolerance ` +
-      `(${t.disjointCis} with disjoint CIs), ${t.valueChanges} of ${t.valuesCompared} values beyond tolerance (relative, default ${fmtNum(d.relTol)})` +
+      `(${t.disjointCis} with disjoint CIs), ${t.valueChanges} of ${t.valuesCompared} values beyond tolerance (relative, ${d.relTolGiven ? '--rel-tol' : 'default'} ${fmtNum(d.relTol)})` +
       `${t.measuredChanges > 0 ? ` — ${t.measuredChanges} of them measured on one side and not measured on the other` : ''}, ` +
       `${t.jobChanges} job${t.jobChanges === 1 ? '' : 's'} failed or missing on one side.`,
     '',

@@ -67,19 +67,46 @@ let rendererVersion: string | undefined;
 function svgCachePath(spec: Spec): string | undefined {
   if (process.env.NTKV_SVG_CACHE === '0') return undefined;
   rendererVersion ??= `vega ${packageVersion('vega')} vega-lite ${packageVersion('vega-lite')}`;
-  const key = createHash('sha256').update(rendererVersion).update('\0').update(JSON.stringify(spec)).digest('hex').slice(0, 40);
+  const key = createHash('sha256').update(SVG_CACHE_FORMAT).update('\0').update(rendererVersion).update('\0').update(JSON.stringify(spec)).digest('hex').slice(0, 40);
   return path.join(defaultCacheDir(), 'svg', `${key}.svg`);
+}
+
+/**
+ * A memoised SVG ends with a comment holding the sha256 of the SVG before it, so a
+ * truncated or edited entry is detected (and rendered again) rather than copied into a
+ * report. Part of the file name's hash: entries of the older format are never read.
+ */
+const SVG_CACHE_FORMAT = 'ntk-verify.svg/2';
+const SVG_TRAILER = /\n<!-- ntk-verify sha256:([0-9a-f]{64}) -->\n$/;
+
+export function sealSvg(svg: string): string {
+  return `${svg}\n<!-- ntk-verify sha256:${createHash('sha256').update(svg).digest('hex')} -->\n`;
+}
+
+/** The SVG of a memoised entry, or why the entry is not usable. */
+export function unsealSvg(text: string): { svg: string } | { problem: string } {
+  const m = SVG_TRAILER.exec(text);
+  if (!m) return { problem: 'no content hash at its end (truncated or not written by ntk-verify)' };
+  const svg = text.slice(0, m.index);
+  const h = createHash('sha256').update(svg).digest('hex');
+  if (h !== m[1]) return { problem: `content hash ${h.slice(0, 12)}… differs from the stored ${m[1]!.slice(0, 12)}…` };
+  if (!svg.startsWith('<svg') || !svg.trimEnd().endsWith('</svg>')) return { problem: 'not an SVG document' };
+  return { svg };
 }
 
 /** Renders a Vega-Lite spec to an SVG string (no canvas needed); memoised on disk by spec. */
 export async function renderSvg(spec: Spec): Promise<string> {
   const file = svgCachePath(spec);
   if (file && existsSync(file)) {
+    let problem: string;
     try {
-      return readFileSync(file, 'utf8');
-    } catch {
-      // unreadable entry: render again below
+      const r = unsealSvg(readFileSync(file, 'utf8'));
+      if ('svg' in r) return r.svg;
+      problem = r.problem;
+    } catch (e) {
+      problem = `unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
     }
+    console.error(`warning: cached plot ${file} is damaged (${problem}); rendering it again`);
   }
   // vega and vega-lite take ~0.5 s to import: only when something has to be drawn.
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
@@ -94,7 +121,7 @@ export async function renderSvg(spec: Spec): Promise<string> {
     try {
       mkdirSync(path.dirname(file), { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, svg);
+      writeFileSync(tmp, sealSvg(svg));
       renameSync(tmp, file); // atomic: a concurrent reader sees the whole file or none
     } catch {
       // a read-only cache folder only costs the speed-up

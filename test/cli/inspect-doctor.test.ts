@@ -50,14 +50,16 @@ describe('ntk-verify inspect', () => {
     expect(o.after.change.ntk1.op).toBeGreaterThan(0);
   });
 
-  it('clear errors: X given as n×d, unknown activation, missing file', () => {
+  it('clear errors (exit 2, input errors): X given as n×d, unknown activation, missing file', () => {
     const a = run(['inspect', '--X', f('Xt.npy'), '--W', f('W.npy'), '--v', f('v.npy'), '--act', 'tanh', '--json']);
-    expect(a.status).toBe(1);
+    expect(a.status).toBe(2);
+    expect(JSON.parse(a.stdout).error.message).toMatch(/X must be d×n/);
     expect(a.stderr).toMatch(/X must be d×n with d = 12 \(transpose it if you exported n×d\)/);
     const b = run(['inspect', '--X', f('X.npy'), '--W', f('W.npy'), '--v', f('v.npy'), '--act', 'swish']);
     expect(b.stderr).toMatch(/unknown activation 'swish'; known: erf, tanh, relu/);
+    expect(b.status).toBe(2);
     const c = run(['inspect', '--X', f('nope.npy'), '--W', f('W.npy'), '--v', f('v.npy'), '--act', 'tanh']);
-    expect(c.status).toBe(1);
+    expect(c.status).toBe(2);
     expect(c.stderr).toMatch(/nope\.npy/);
     const d2 = run(['inspect', '--W', f('W.npy')]);
     expect(d2.status).toBe(2);

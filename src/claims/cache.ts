@@ -8,11 +8,11 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT, hashText } from './engine-version';
+import { hashText, workspaceRoot } from './engine-version';
 import { type JobRecord, jobRecordSchema } from './results';
 
 export function defaultCacheDir(): string {
-  return process.env.NTKV_CACHE_DIR ? path.resolve(process.env.NTKV_CACHE_DIR) : path.join(PROJECT_ROOT, '.ntkv-cache');
+  return process.env.NTKV_CACHE_DIR ? path.resolve(process.env.NTKV_CACHE_DIR) : path.join(workspaceRoot(), '.ntkv-cache');
 }
 
 export interface JobKeyParts {

@@ -2,6 +2,7 @@
  * The ntk-verify command line. Exit codes: 0 success (every claim has its expected
  * verdict), 1 a verdict or check differs, 2 a usage error.
  */
+import { existsSync } from 'node:fs';
 import { cac } from 'cac';
 import { doctor, formatDoctor } from './doctor';
 import { UsageError, listCommand, mergeCommand, reportCommand, runCommand } from './run';
@@ -119,6 +120,10 @@ cli
   .option('--quick', 'Smaller sizes')
   .action(async (opts: { quick?: boolean }) => {
     if (opts.quick) process.argv.push('--quick');
+    // The benchmarks (and their tinybench dependency) live in a clone of the repository, not in the package.
+    if (!existsSync(new URL('../../bench/run.ts', import.meta.url))) {
+      throw new UsageError('bench runs in a clone of the ntk-verify repository (bench/ is not part of the installed package)');
+    }
     await import('../../bench/run');
   });
 

@@ -27,10 +27,11 @@ function failure(f: () => void): string {
 }
 
 describe('public entry point', () => {
-  it('package.json exports point at files that exist', () => {
+  it('package.json exports point at files that exist (types/ is written by npm pack: test:package checks it)', () => {
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { exports: Record<string, string | Record<string, string>> };
     for (const [sub, target] of Object.entries(pkg.exports)) {
       for (const t of typeof target === 'string' ? [target] : Object.values(target)) {
+        if (t.startsWith('./types/')) continue;
         expect(existsSync(path.join(root, t)), `${sub} → ${t}`).toBe(true);
       }
     }

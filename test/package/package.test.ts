@@ -7,7 +7,8 @@
  *   npx ntk-verify doctor            → backend native, from the prebuilt addon (linux-x64)
  *   npx ntk-verify run U1 --claims claims → exit 0, U1 CONFIRMED, report in ./reports
  *   npx vitest run                   → the matchers pass, and fail with the fit and CI printed
- *   npx tsc -p .                     → the public types and the matchers' types check
+ *   npx tsc -p .                     → the public types (types/, from npm pack) and the matchers' types check,
+ *                                      with moduleResolution bundler and nodenext
  * The npm registry must be reachable (or the packages in npm's cache: --prefer-offline).
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -79,6 +80,7 @@ describe('the packed tarball in a fresh project', () => {
     expect(files).toContain('src/vitest.ts');
     expect(files).toContain('bin/ntk-verify.mjs');
     expect(files).toContain('native/binding.gyp');
+    for (const t of ['types/index.d.ts', 'types/vitest.d.ts', 'types/experiments/index.d.ts']) expect(files).toContain(t);
     if (process.platform === 'linux' && process.arch === 'x64') {
       expect(files).toContain('native/prebuilds/linux-x64/ntkv_native.napi.glibc.node');
     }
@@ -134,6 +136,9 @@ describe('the packed tarball in a fresh project', () => {
   it('npx tsc: the claim and the test type-check against the public types and the matchers', () => {
     const ok = sh('npx', ['tsc', '-p', '.'], project);
     expect(ok.status, ok.out).toBe(0);
+    // The README's tsconfig says "bundler"; a project on "nodenext" type-checks too (types/ has .js paths).
+    const nodenext = sh('npx', ['tsc', '-p', '.', '--module', 'nodenext', '--moduleResolution', 'nodenext'], project);
+    expect(nodenext.status, nodenext.out).toBe(0);
     // And the types are real: a wrong argument is an error.
     writeFileSync(path.join(project, 'test/wrong.ts'), "import { expect } from 'vitest';\nimport 'ntk-verify/vitest';\nexpect({}).toHaveVerdict('MAYBE');\n");
     const bad = sh('npx', ['tsc', '-p', '.'], project);

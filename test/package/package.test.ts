@@ -114,6 +114,16 @@ describe('the packed tarball in a fresh project', () => {
     expect(existsSync(path.join(project, 'node_modules/ntk-verify/.ntkv-cache'))).toBe(false);
   });
 
+  it('npx ntk-verify list: the papers\' claims shipped in the package load there too', () => {
+    const r = sh('npx', ['ntk-verify', 'list'], project);
+    expect(r.status, r.out).toBe(0);
+    expect(r.stdout).toMatch(/^W2 /m);
+    expect(r.stdout).toMatch(/^H13 /m);
+    const shipped = readdirSync(path.join(root, 'claims'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !path.basename(f).startsWith('_'));
+    expect(r.stdout).toContain(`\n${shipped.length} claim(s).`);
+  });
+
   it('npx vitest run: the matchers pass, and a failing one prints the fit and the CI', () => {
     // Not part of the README's project: proves the failure path across the package boundary.
     writeFileSync(path.join(project, 'test/failure-message.test.ts'), [

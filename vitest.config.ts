@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The packed-tarball test (npm run test:package) and the fresh project it installs into.
+    exclude: [...configDefaults.exclude, 'test/package/**'],
     // Heavy numerical tests hold a core each; two forks match the 2-core target machine.
     pool: 'forks',
     maxWorkers: 2,

@@ -10,9 +10,9 @@
  * choice; the claim needs n ≥ d and n = poly(d) so that log n ≍ log d).
  * No training and no loss here.
  */
-import { defineClaim } from '../../src/claims/define';
-import { dataConcentration } from '../../src/experiments/h-kernels';
-import { hProblem } from '../../src/experiments/h-setting';
+import { defineClaim } from 'ntk-verify';
+import { dataConcentration } from 'ntk-verify/experiments';
+import { hProblem } from 'ntk-verify/experiments';
 
 export default defineClaim({
   id: 'H1',

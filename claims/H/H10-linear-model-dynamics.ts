@@ -21,12 +21,12 @@
  * β0 ~ N(0, 1/p) so that u(0) ≠ 0 exercises the u(0) term (the paper starts from 0; the
  * identity holds for any start).
  */
-import { defineClaim } from '../../src/claims/define';
-import type { CheckCase } from '../../src/claims/define';
-import { activation } from '../../src/activations';
-import { gaussianInputs, normDependentTeacher, randomUnitVector } from '../../src/data/data';
-import { linearDynamicsCheck, linearResidualGrowth } from '../../src/experiments/h-kernels';
-import { featureCount, type LinearModelLayers } from '../../src/kernels/linear-model';
+import { defineClaim } from 'ntk-verify';
+import type { CheckCase } from 'ntk-verify';
+import { activation } from 'ntk-verify';
+import { gaussianInputs, normDependentTeacher, randomUnitVector } from 'ntk-verify';
+import { linearDynamicsCheck, linearResidualGrowth } from 'ntk-verify/experiments';
+import { featureCount, type LinearModelLayers } from 'ntk-verify';
 
 const LAYERS: LinearModelLayers[] = ['first', 'second', 'both'];
 const ACTS = ['relu', 'softplus'] as const;

@@ -12,12 +12,12 @@
  * The paper's rate is not restated here: η = ¼ of 2n/‖Θlin‖ (≈ 25 at n = 5000, meta eta); the
  * early phase is [0, T] with T = ⌊c·d·ln d/η⌋, c = 2 (as H6–H8).
  */
-import { activation } from '../../src/activations';
-import { defineClaim } from '../../src/claims/define';
+import { activation } from 'ntk-verify';
+import { defineClaim } from 'ntk-verify';
 import {
   curveOverT, earlyHorizon, halfMeanSquaredError, hTask, linearModelSpec, meanSquare, optimalLinearModel, rateFromFeatures,
   recordAtStep, recordGrid, sideBySide, upTo,
-} from '../../src/experiments/h-dynamics';
+} from 'ntk-verify/experiments';
 
 const setting = {
   activation: 'erf',

@@ -11,10 +11,10 @@
  * Rate: η = ¼ of 2n/‖Θlin‖ of the FULL model (≈ 3 in absolute terms: ‖Θlin‖ ≈ ϑ0²n, meta eta);
  * T = ⌊2·d·ln d/η⌋ (CLAIMS.md). For ReLU ϑ0 = ϑ1 = ν = 1/√(2π), ϑ2 = 0, ζ = ½.
  */
-import { defineClaim } from '../../src/claims/define';
+import { defineClaim } from 'ntk-verify';
 import {
   curveOverT, earlyHorizon, hTask, linearModelSpec, naiveLinearModelSpec, rateFromFeatures, recordGrid, sideBySide, supUpTo,
-} from '../../src/experiments/h-dynamics';
+} from 'ntk-verify/experiments';
 
 const setting = {
   activation: 'relu',

@@ -21,11 +21,11 @@
  * ratio ‖Θ_CNN − 2ζ²XXᵀ/d‖_op / ‖2ζ²XXᵀ/d‖_op falls at least like d^{-0.15} (slope ≤ −δ with
  * the default δ = 0.15: a decay the fit can tell apart from a plateau). No training, no loss.
  */
-import { defineClaim } from '../../src/claims/define';
-import { activation, gaussianConstants } from '../../src/activations';
-import { hypercubeInputs } from '../../src/data/data';
-import { type CnnVsLinear, cnnVsLinear } from '../../src/experiments/h-cnn';
-import { hypercubeLinearCoefficient } from '../../src/kernels/cnn';
+import { defineClaim } from 'ntk-verify';
+import { activation, gaussianConstants } from 'ntk-verify';
+import { hypercubeInputs } from 'ntk-verify';
+import { type CnnVsLinear, cnnVsLinear } from 'ntk-verify/experiments';
+import { hypercubeLinearCoefficient } from 'ntk-verify';
 
 const FIXED_Q = 3;
 

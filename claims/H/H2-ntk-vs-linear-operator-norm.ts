@@ -6,11 +6,11 @@
  *
  * Symmetric initialisation; φ = erf (so ν = 0 and Θlin1 = ζ²XᵀX/d, ζ = 2/√(3π)).
  */
-import { defineClaim } from '../../src/claims/define';
-import { hProblem } from '../../src/experiments/h-setting';
-import { firstLayerNtk } from '../../src/kernels/empirical';
-import { linearKernel } from '../../src/kernels/linear-model';
-import { frobenius, sub, symmetricOpNorm } from '../../src/linalg/ops';
+import { defineClaim } from 'ntk-verify';
+import { hProblem } from 'ntk-verify/experiments';
+import { firstLayerNtk } from 'ntk-verify';
+import { linearKernel } from 'ntk-verify';
+import { frobenius, sub, symmetricOpNorm } from 'ntk-verify';
 
 export default defineClaim({
   id: 'H2',

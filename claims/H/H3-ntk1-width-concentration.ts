@@ -10,9 +10,9 @@
  * pairs, so Θ1 is the average of m/2 independent neurons — the rate in m is unchanged.
  * Sweep variable: m, at fixed n and d. No training and no loss here.
  */
-import { defineClaim } from '../../src/claims/define';
-import { firstLayerVsExpected } from '../../src/experiments/h-kernels';
-import { hProblem } from '../../src/experiments/h-setting';
+import { defineClaim } from 'ntk-verify';
+import { firstLayerVsExpected } from 'ntk-verify/experiments';
+import { hProblem } from 'ntk-verify/experiments';
 
 export default defineClaim({
   id: 'H3',

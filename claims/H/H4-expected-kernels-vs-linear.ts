@@ -12,10 +12,10 @@
  * compared with n/d, the order of the linear (ζ²XXᵀ/d) part that the proposition is about.
  * Sweep variable: d. No training and no loss here.
  */
-import { defineClaim } from '../../src/claims/define';
-import { activation } from '../../src/activations';
-import { gaussianInputs } from '../../src/data/data';
-import { expectedVsLinear } from '../../src/experiments/h-kernels';
+import { defineClaim } from 'ntk-verify';
+import { activation } from 'ntk-verify';
+import { gaussianInputs } from 'ntk-verify';
+import { expectedVsLinear } from 'ntk-verify/experiments';
 
 const ACTS = ['erf', 'relu', 'softplus'] as const;
 

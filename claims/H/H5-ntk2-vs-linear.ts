@@ -10,9 +10,9 @@
  * initialisation (pairs of equal rows: m/2 independent neurons). Sweep variable: d.
  * No training and no loss here.
  */
-import { defineClaim } from '../../src/claims/define';
-import { secondLayerVsLinear } from '../../src/experiments/h-kernels';
-import { hPowerSizes, hProblem } from '../../src/experiments/h-setting';
+import { defineClaim } from 'ntk-verify';
+import { secondLayerVsLinear } from 'ntk-verify/experiments';
+import { hPowerSizes, hProblem } from 'ntk-verify/experiments';
 
 const ACTS = ['erf', 'tanh', 'relu', 'softplus'] as const;
 const ALPHA = 0.5;

@@ -10,11 +10,11 @@
  * No training: this is the initialisation only, so no loss or rate enters. (The loss of W
  * is L = (1/(2n))‖y − f(X)‖²; it does not appear here.)
  */
-import { defineClaim } from '../../src/claims/define';
-import { columnSquaredNormsOverD, largestSingularValue } from '../../src/experiments/w-spectra';
-import { type WSetting, wProblem, W_EARLY_DATA } from '../../src/experiments/w-setting';
-import { vectorNorm } from '../../src/linalg/ops';
-import { forward } from '../../src/model/network';
+import { defineClaim } from 'ntk-verify';
+import { columnSquaredNormsOverD, largestSingularValue } from 'ntk-verify/experiments';
+import { type WSetting, wProblem, W_EARLY_DATA } from 'ntk-verify/experiments';
+import { vectorNorm } from 'ntk-verify';
+import { forward } from 'ntk-verify';
 
 const setting = { ...W_EARLY_DATA };
 

@@ -23,12 +23,12 @@
  * measurements, and lists the measurements of the trained network as not measured with the
  * divergence as the reason (a diverged run has no trained network; see the note).
  */
-import { defineClaim, type JobOutput } from '../../src/claims/define';
-import { notMeasuredAll } from '../../src/experiments/not-measured';
-import { trainGuarded, spikeMeasures, sweepIndependentRng, testError } from '../../src/experiments/w-transition';
-import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
-import type { Rng } from '../../src/random';
-import { twMargin } from '../../src/spectra';
+import { defineClaim, type JobOutput } from 'ntk-verify';
+import { notMeasuredAll } from 'ntk-verify/experiments';
+import { trainGuarded, spikeMeasures, sweepIndependentRng, testError } from 'ntk-verify/experiments';
+import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
+import type { Rng } from 'ntk-verify';
+import { twMargin } from 'ntk-verify';
 
 const setting = {
   n: 2000,

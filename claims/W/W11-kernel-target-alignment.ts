@@ -7,7 +7,7 @@
  * Loss convention: L = (1/(2n))‖y − f(X)‖², on a minibatch (1/(2b))Σ_batch; the paper's code
  * apparently used the MSE without the ½, so its η is our 2η (CLAIMS.md).
  */
-import { defineClaim, type Prediction } from '../../src/claims/define';
+import { defineClaim, type Prediction } from 'ntk-verify';
 import {
   type CaseId,
   type RateReading,
@@ -15,11 +15,11 @@ import {
   epochGrid,
   runWithTrajectory,
   variantLabel,
-} from '../../src/experiments/w-cases';
-import { notMeasuredAll } from '../../src/experiments/not-measured';
-import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
-import { conjugateKernel, kernelTargetAlignment } from '../../src/kernels/empirical';
-import type { TwoLayerNet } from '../../src/model/network';
+} from 'ntk-verify/experiments';
+import { notMeasuredAll } from 'ntk-verify/experiments';
+import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
+import { conjugateKernel, kernelTargetAlignment } from 'ntk-verify';
+import type { TwoLayerNet } from 'ntk-verify';
 
 const setting = {
   ...W_TABLE1_DATA, // as W9 (Table 1)

@@ -11,12 +11,12 @@
  * to a constant factor on the loss (up to its ε), so the paper's η = 0.092 is ours under either
  * reading of its loss.
  */
-import { defineClaim, type Prediction } from '../../src/claims/define';
-import { type Schedule, epochGrid, runWithTrajectory, variantLabel, weightSpectrum } from '../../src/experiments/w-cases';
-import { notMeasuredAll } from '../../src/experiments/not-measured';
-import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
-import type { TwoLayerNet } from '../../src/model/network';
-import { type PowerLawFit, alphaTimesLambdaMax, alphaTimesLogLambdaMax, fitPowerLaw, logAlphaNorm } from '../../src/spectra';
+import { defineClaim, type Prediction } from 'ntk-verify';
+import { type Schedule, epochGrid, runWithTrajectory, variantLabel, weightSpectrum } from 'ntk-verify/experiments';
+import { notMeasuredAll } from 'ntk-verify/experiments';
+import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
+import type { TwoLayerNet } from 'ntk-verify';
+import { type PowerLawFit, alphaTimesLambdaMax, alphaTimesLogLambdaMax, fitPowerLaw, logAlphaNorm } from 'ntk-verify';
 
 const setting = {
   ...W_TABLE1_DATA, // as W9 (Table 1)

@@ -12,13 +12,13 @@
  * are run as written under it, and GD and SGD also at 2η (the paper's η if its code used the
  * MSE without ½); Adam is invariant to that factor.
  */
-import { defineClaim, type JobOutput } from '../../src/claims/define';
-import { notMeasuredAll } from '../../src/experiments/not-measured';
-import { subspaceAngles, testError, trainGuarded } from '../../src/experiments/w-transition';
-import { type WSetting, wProblem } from '../../src/experiments/w-setting';
-import { zeros } from '../../src/linalg/mat';
-import type { Rng } from '../../src/random';
-import type { TrainConfig } from '../../src/train/train';
+import { defineClaim, type JobOutput } from 'ntk-verify';
+import { notMeasuredAll } from 'ntk-verify/experiments';
+import { subspaceAngles, testError, trainGuarded } from 'ntk-verify/experiments';
+import { type WSetting, wProblem } from 'ntk-verify/experiments';
+import { zeros } from 'ntk-verify';
+import type { Rng } from 'ntk-verify';
+import type { TrainConfig } from 'ntk-verify';
 
 const setting = {
   dOverN: 0.2,

@@ -16,12 +16,12 @@
  *    (Johnstone 2001 for λ_max; the soft lower edge for γ < 1 likewise), so the relative
  *    edge errors decay like n^{-2/3}.
  */
-import { defineClaim } from '../../src/claims/define';
-import { compareWithMp } from '../../src/experiments/w-spectra';
-import { wDims } from '../../src/experiments/w-setting';
-import { activation } from '../../src/activations';
-import { gaussianInit } from '../../src/model/network';
-import { weightGramSpectrum } from '../../src/spectra';
+import { defineClaim } from 'ntk-verify';
+import { compareWithMp } from 'ntk-verify/experiments';
+import { wDims } from 'ntk-verify/experiments';
+import { activation } from 'ntk-verify';
+import { gaussianInit } from 'ntk-verify';
+import { weightGramSpectrum } from 'ntk-verify';
 
 const setting = {
   dOverN: 0.6,

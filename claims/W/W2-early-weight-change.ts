@@ -5,9 +5,9 @@
  *
  * Loss convention: L = (1/(2n))‖y − f(X)‖² (CLAIMS.md); η = 1 under it.
  */
-import { defineClaim } from '../../src/claims/define';
-import { maxOutputChange, trainCopy, weightChange } from '../../src/experiments/changes';
-import { type WSetting, wProblem, W_EARLY_PHASE } from '../../src/experiments/w-setting';
+import { defineClaim } from 'ntk-verify';
+import { maxOutputChange, trainCopy, weightChange } from 'ntk-verify/experiments';
+import { type WSetting, wProblem, W_EARLY_PHASE } from 'ntk-verify/experiments';
 
 const setting = { ...W_EARLY_PHASE };
 

@@ -6,10 +6,10 @@
  *
  * Loss convention: L = (1/(2n))‖y − f(X)‖²; η = 1.
  */
-import { activation } from '../../src/activations';
-import { defineClaim } from '../../src/claims/define';
-import { kernelChanges, trainCopy, weightChange } from '../../src/experiments/changes';
-import { type WSetting, withActivation, wProblem, W_EARLY_PHASE } from '../../src/experiments/w-setting';
+import { activation } from 'ntk-verify';
+import { defineClaim } from 'ntk-verify';
+import { kernelChanges, trainCopy, weightChange } from 'ntk-verify/experiments';
+import { type WSetting, withActivation, wProblem, W_EARLY_PHASE } from 'ntk-verify/experiments';
 
 const setting = { ...W_EARLY_PHASE, students: ['normalized_relu', 'normalized_tanh'] };
 

@@ -7,13 +7,13 @@
  *
  * Loss convention: L = (1/(2n))‖y − f(X)‖² (CLAIMS.md); η = 1 under it.
  */
-import { defineClaim } from '../../src/claims/define';
-import { trainCopy } from '../../src/experiments/changes';
-import { maxEigenvalueShift } from '../../src/experiments/w-spectra';
-import { type WSetting, wProblem, W_EARLY_PHASE } from '../../src/experiments/w-setting';
-import { networkKernels } from '../../src/kernels/empirical';
-import { eigvalsh } from '../../src/linalg/ops';
-import { weightGramSpectrum } from '../../src/spectra';
+import { defineClaim } from 'ntk-verify';
+import { trainCopy } from 'ntk-verify/experiments';
+import { maxEigenvalueShift } from 'ntk-verify/experiments';
+import { type WSetting, wProblem, W_EARLY_PHASE } from 'ntk-verify/experiments';
+import { networkKernels } from 'ntk-verify';
+import { eigvalsh } from 'ntk-verify';
+import { weightGramSpectrum } from 'ntk-verify';
 
 const setting = { ...W_EARLY_PHASE };
 

@@ -12,11 +12,11 @@
  *
  * Initialisation only: no loss or rate enters (W's loss is L = (1/(2n))‖y − f(X)‖²).
  */
-import { activation } from '../../src/activations';
-import { defineClaim } from '../../src/claims/define';
-import { ntk1LowerBound, smallestEigenvalue } from '../../src/experiments/w-spectra';
-import { type WSetting, withActivation, wProblem } from '../../src/experiments/w-setting';
-import { firstLayerNtk } from '../../src/kernels/empirical';
+import { activation } from 'ntk-verify';
+import { defineClaim } from 'ntk-verify';
+import { ntk1LowerBound, smallestEigenvalue } from 'ntk-verify/experiments';
+import { type WSetting, withActivation, wProblem } from 'ntk-verify/experiments';
+import { firstLayerNtk } from 'ntk-verify';
 
 const STUDENTS = ['tanh', 'softplus', 'relu'] as const;
 

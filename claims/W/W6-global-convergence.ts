@@ -9,8 +9,8 @@
  * Loss convention: L = (1/(2n))‖y − f(X)‖² = ℓ²/(2n), so ℓ_t/ℓ₀ ≤ 10⁻³ is L_t/L₀ ≤ 10⁻⁶,
  * and the theorem's step condition reads η ≤ n/(4λ_σ²(1 + √(n/d))²) (src/experiments/convergence.ts).
  */
-import { activation } from '../../src/activations';
-import { type CheckCase, defineClaim, type JobOutput } from '../../src/claims/define';
+import { activation } from 'ntk-verify';
+import { type CheckCase, defineClaim, type JobOutput } from 'ntk-verify';
 import {
   type EtaRule,
   INEQUALITIES,
@@ -24,8 +24,8 @@ import {
   trainedLamMax,
   CONVERGENCE_STUDENTS,
   FIG30_SETTING,
-} from '../../src/experiments/convergence';
-import { type WSetting, withActivation, wProblem } from '../../src/experiments/w-setting';
+} from 'ntk-verify/experiments';
+import { type WSetting, withActivation, wProblem } from 'ntk-verify/experiments';
 
 const STUDENTS = CONVERGENCE_STUDENTS;
 const RULES: readonly EtaRule[] = ['fixed', 'theorem', 'stability'];

@@ -8,10 +8,10 @@
  *
  * Loss convention: L = (1/(2n))‖y − f(X)‖², ℓ = ‖y − f(X)‖; "converged" is ℓ_s/ℓ₀ ≤ 10⁻³.
  */
-import { activation } from '../../src/activations';
-import { type CheckCase, defineClaim, type Prediction } from '../../src/claims/define';
-import { CONVERGENCE_STUDENTS, FIG30_SETTING, STABLE_RATE_TO_CONVERGENCE, afterConvergence, initialKernels, rateFor, trainToConvergence, trainedLamMax } from '../../src/experiments/convergence';
-import { type WSetting, withActivation, wProblem } from '../../src/experiments/w-setting';
+import { activation } from 'ntk-verify';
+import { type CheckCase, defineClaim, type Prediction } from 'ntk-verify';
+import { CONVERGENCE_STUDENTS, FIG30_SETTING, STABLE_RATE_TO_CONVERGENCE, afterConvergence, initialKernels, rateFor, trainToConvergence, trainedLamMax } from 'ntk-verify/experiments';
+import { type WSetting, withActivation, wProblem } from 'ntk-verify/experiments';
 
 const STUDENTS = CONVERGENCE_STUDENTS;
 type Student = keyof typeof STUDENTS;

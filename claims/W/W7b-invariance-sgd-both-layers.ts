@@ -7,10 +7,10 @@
  * Loss convention: L = (1/(2n))‖y − f(X)‖², on a minibatch (1/(2b))Σ_batch; ℓ = ‖y − f(X)‖;
  * "converged" is ℓ_s/ℓ₀ ≤ 10⁻³ on the full training set (checked once an epoch for SGD).
  */
-import { activation } from '../../src/activations';
-import { type CheckCase, defineClaim, type Prediction } from '../../src/claims/define';
-import { afterConvergence, initialKernels, rateFor, trainToConvergence, trainedLamMax } from '../../src/experiments/convergence';
-import { type WSetting, wProblem } from '../../src/experiments/w-setting';
+import { activation } from 'ntk-verify';
+import { type CheckCase, defineClaim, type Prediction } from 'ntk-verify';
+import { afterConvergence, initialKernels, rateFor, trainToConvergence, trainedLamMax } from 'ntk-verify/experiments';
+import { type WSetting, wProblem } from 'ntk-verify/experiments';
 
 const VARIANTS = {
   sgdFirst: { optimizer: 'sgd', layers: 'first', label: 'SGD, first layer (Fig. 31)' },

@@ -7,9 +7,9 @@
  *
  * Loss convention: L = (1/(2n))‖y − f(X)‖², ℓ = ‖y − f(X)‖; trained until ℓ_s/ℓ₀ ≤ 10⁻³.
  */
-import { defineClaim, type JobOutput, type Prediction } from '../../src/claims/define';
-import { FIRST_LAYER_GD, STABLE_RATE_TO_CONVERGENCE, afterConvergence, initialKernels, rateFor, type SpectrumName, trainToConvergence, trainedLamMax } from '../../src/experiments/convergence';
-import { type WSetting, wProblem } from '../../src/experiments/w-setting';
+import { defineClaim, type JobOutput, type Prediction } from 'ntk-verify';
+import { FIRST_LAYER_GD, STABLE_RATE_TO_CONVERGENCE, afterConvergence, initialKernels, rateFor, type SpectrumName, trainToConvergence, trainedLamMax } from 'ntk-verify/experiments';
+import { type WSetting, wProblem } from 'ntk-verify/experiments';
 
 /** The spectra compared: name in observables → engine name, plot label. */
 const MATS: readonly { key: string; name: SpectrumName; label: string }[] = [

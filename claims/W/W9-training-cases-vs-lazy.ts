@@ -15,7 +15,7 @@
  * to it. The paper calls the rates *initial* and gives no schedule: every case runs with
  * the constant rate and with a step decay ×0.1 every 100 epochs (for GD an epoch is a step).
  */
-import { defineClaim, type Prediction } from '../../src/claims/define';
+import { defineClaim, type Prediction } from 'ntk-verify';
 import {
   SPECTRAL_CLASS,
   SPECTRAL_CLASS_RULES,
@@ -27,10 +27,10 @@ import {
   initialSpectra,
   lazyBenchmark,
   variantLabel,
-} from '../../src/experiments/w-cases';
-import { notMeasuredAll } from '../../src/experiments/not-measured';
-import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from '../../src/experiments/w-setting';
-import { type PowerLawFit, fitPowerLaw } from '../../src/spectra';
+} from 'ntk-verify/experiments';
+import { notMeasuredAll } from 'ntk-verify/experiments';
+import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
+import { type PowerLawFit, fitPowerLaw } from 'ntk-verify';
 
 const setting = {
   // Paper tier n = 2000, h = 1500, d = 1000: aspect ratios d/n = 0.5, h/n = 0.75.

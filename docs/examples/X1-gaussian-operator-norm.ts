@@ -5,8 +5,7 @@
  *
  * Shapes: G is d×n, like the inputs X of the engine; d = round(γ·n).
  */
-import { defineClaim } from '../../src/claims/define';
-import { frobenius, opNorm } from '../../src/linalg';
+import { defineClaim, frobenius, opNorm } from 'ntk-verify';
 
 export default defineClaim({
   id: 'X1',

@@ -15,7 +15,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { PROJECT_ROOT, hashText } from './engine-version';
+import { hashText, workspaceRoot } from './engine-version';
 import { type JobRecord, jobOutputSchema, jobRecordSchema } from './results';
 import { jobBlasThreads } from './threads';
 
@@ -26,7 +26,7 @@ export const CACHE_FORMAT = 'ntk-verify.job/2';
 const cachedRecordSchema = jobRecordSchema.extend({ status: z.literal('ok'), output: jobOutputSchema });
 
 export function defaultCacheDir(): string {
-  return process.env.NTKV_CACHE_DIR ? path.resolve(process.env.NTKV_CACHE_DIR) : path.join(PROJECT_ROOT, '.ntkv-cache');
+  return process.env.NTKV_CACHE_DIR ? path.resolve(process.env.NTKV_CACHE_DIR) : path.join(workspaceRoot(), '.ntkv-cache');
 }
 
 export interface JobKeyParts {

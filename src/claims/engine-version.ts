@@ -12,6 +12,15 @@ import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/**
+ * Where reports/ and .ntkv-cache/ go by default: this repository when it runs from its own
+ * clone; the current folder (the researcher's project) when it is installed as a dependency
+ * (under node_modules/), never inside node_modules.
+ */
+export function workspaceRoot(): string {
+  return PROJECT_ROOT.split(path.sep).includes('node_modules') ? process.cwd() : PROJECT_ROOT;
+}
+
 const ENGINE_DIRS = ['src/linalg', 'src/random', 'src/gauss', 'src/special', 'src/activations', 'src/data',
   'src/model', 'src/train', 'src/kernels', 'src/spectra', 'src/experiments', 'src/stats', 'native'];
 

@@ -4,6 +4,7 @@
  * `--claims <dir>` points at another folder (their own claims).
  */
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { register } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type ClaimDefinition, ClaimDefinitionError, claimSchema } from './define';
@@ -33,8 +34,21 @@ function claimFiles(dir: string): string[] {
   return out;
 }
 
+let hooksInstalled = false;
+
+/**
+ * Claim files load as ES modules (as this repo's own claims do) even in a project whose
+ * package.json has no "type": "module": see claim-hooks.mjs. Installed once per process.
+ */
+function installClaimHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  register('./claim-hooks.mjs', import.meta.url, { data: { loaderDir: new URL('.', import.meta.url).href } });
+}
+
 /** Loads and validates one claim file. */
 export async function loadClaimFile(file: string): Promise<RegisteredClaim> {
+  installClaimHooks();
   const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   const def = mod.default as ClaimDefinition | undefined;
   if (!def || typeof def !== 'object') {

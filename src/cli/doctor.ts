@@ -3,7 +3,7 @@
  * fast a 2000×2000 dgemm runs here (about one second of work). `doctor --digits` runs the
  * float64 digits check of kernel changes instead (src/cli/digits.ts).
  */
-import { backend, loadNativeBackend, nativeLoadProblem, NATIVE_ADDON_PATH } from '../linalg/backend';
+import { backend, loadNativeBackend, nativeAddonPath, nativeBuildCommand, nativeLoadProblem } from '../linalg/backend';
 import { zeros } from '../linalg/mat';
 
 export interface DoctorReport {
@@ -14,7 +14,11 @@ export interface DoctorReport {
   gemmGflops: number;
   gemmSize: number;
   node: string;
-  nativeAddon: { path: string; loaded: boolean; problem?: string };
+  /**
+   * The addon: its file, whether it loaded, whether it is the prebuilt binary shipped in the
+   * package or one built here, and when it did not load, why and the command that builds it.
+   */
+  nativeAddon: { path: string; loaded: boolean; source: 'prebuilt' | 'built'; problem?: string; buildCommand?: string };
 }
 
 /** Rate of C = A·B at size n, from as many products as fit in ~`seconds`. */
@@ -45,6 +49,7 @@ export function doctor(opts: { probeSize?: number; seconds?: number } = {}): Doc
   const n = opts.probeSize ?? (b.name === 'native' ? 2000 : 400);
   const d = b.describe();
   const problem = nativeLoadProblem();
+  const addon = nativeAddonPath();
   return {
     backend: b.name,
     blas: d.blas,
@@ -53,19 +58,28 @@ export function doctor(opts: { probeSize?: number; seconds?: number } = {}): Doc
     gemmGflops: gemmProbe(n, opts.seconds ?? 1),
     gemmSize: n,
     node: process.version,
-    nativeAddon: { path: NATIVE_ADDON_PATH, loaded: native !== null, ...(problem ? { problem } : {}) },
+    nativeAddon: {
+      path: addon,
+      loaded: native !== null,
+      source: addon.split(/[\\/]/).includes('prebuilds') ? 'prebuilt' : 'built',
+      ...(problem ? { problem } : {}),
+      ...(native === null ? { buildCommand: nativeBuildCommand() } : {}),
+    },
   };
 }
 
 export function formatDoctor(r: DoctorReport): string {
   const lines = [
-    `backend      ${r.backend}${r.backend === 'js' ? '  (slow fallback: run npm run setup to build the OpenBLAS addon)' : ''}`,
+    `backend      ${r.backend}${r.backend === 'js' ? '  (slow fallback)' : ''}`,
     `BLAS         ${r.blas}`,
     `CPU kernel   ${r.corename}`,
     `threads      ${r.threads}`,
     `dgemm        ${r.gemmGflops.toFixed(1)} GFLOP/s at n = ${r.gemmSize}`,
     `node         ${r.node}`,
-    `addon        ${r.nativeAddon.loaded ? 'loaded' : `not loaded: ${r.nativeAddon.problem}`} (${r.nativeAddon.path})`,
+    `addon        ${r.nativeAddon.loaded ? `loaded, ${r.nativeAddon.source}` : `not loaded: ${r.nativeAddon.problem}`} (${r.nativeAddon.path})`,
   ];
+  if (r.nativeAddon.buildCommand) {
+    lines.push(`enable it    apt-get install libopenblas-dev liblapacke-dev  (as root), then: ${r.nativeAddon.buildCommand}`);
+  }
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@
  * any other error). With --json every failure is also one JSON object on stdout:
  * {"error": {"message", "kind", "exitCode"}}.
  */
+import { existsSync } from 'node:fs';
 import { cac } from 'cac';
 import { doctor, formatDoctor } from './doctor';
 import { UsageError, listCommand, mergeCommand, reportCommand, runCommand } from './run';
@@ -69,6 +70,16 @@ cli
   .option('--json', 'Print the merged results.json to stdout instead of the summary')
   .action(async (runs: string[], opts) => {
     exitCode = await mergeCommand(runs, opts);
+  });
+
+cli
+  .command('combine <...runs>', 'One results.json from complete runs of different claims (each claim from one run), re-analysed with the current claim files')
+  .option('--out <dir>', 'Folder for results.json and the report (e.g. results/standard)')
+  .option('--claims <dir>', 'Claims folder')
+  .option('--json', 'Print the combined results.json to stdout instead of the summary')
+  .action(async (runs: string[], opts) => {
+    const { combineCommand } = await import('./combine');
+    exitCode = await combineCommand(runs, opts);
   });
 
 cli
@@ -144,6 +155,10 @@ cli
   .option('--quick', 'Smaller sizes')
   .action(async (opts: { quick?: boolean }) => {
     if (opts.quick) process.argv.push('--quick');
+    // The benchmarks (and their tinybench dependency) live in a clone of the repository, not in the package.
+    if (!existsSync(new URL('../../bench/run.ts', import.meta.url))) {
+      throw new UsageError('bench runs in a clone of the ntk-verify repository (bench/ is not part of the installed package)');
+    }
     await import('../../bench/run');
   });
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import { SingleBar } from 'cli-progress';
 import { TIERS, type Tier } from '../claims/define';
 import { JobCache, defaultCacheDir } from '../claims/cache';
-import { PROJECT_ROOT } from '../claims/engine-version';
+import { PROJECT_ROOT, workspaceRoot } from '../claims/engine-version';
 import { defaultClaimsDirs, loadRegistry, selectClaims, type RegisteredClaim } from '../claims/registry';
 import { DEFAULT_ROOT_SEED, newRunId, parseShard, planJobs, runClaims } from '../claims/runner';
 import { jobBlasThreads, parseThreads } from '../claims/threads';
@@ -28,7 +28,7 @@ export function parseTier(t: string | undefined, fallback: Tier = 'standard'): T
 }
 
 export function reportsDir(): string {
-  return process.env.NTKV_REPORTS_DIR ? path.resolve(process.env.NTKV_REPORTS_DIR) : path.join(PROJECT_ROOT, 'reports');
+  return process.env.NTKV_REPORTS_DIR ? path.resolve(process.env.NTKV_REPORTS_DIR) : path.join(workspaceRoot(), 'reports');
 }
 
 export async function registry(claimsDir?: string): Promise<RegisteredClaim[]> {

@@ -13,7 +13,38 @@ import { jsBackend } from './backend-js';
 export type { LinalgBackend } from './backend-types';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const NATIVE_ADDON_PATH = path.resolve(here, '../../native/build/Release/ntkv_native.node');
+const require = createRequire(import.meta.url);
+/** The addon's folder: build/Release/ (built here) first, then prebuilds/<platform>-<arch>/ (shipped). */
+export const NATIVE_DIR = path.resolve(here, '../../native');
+/** Where a build from source puts the addon. */
+export const NATIVE_ADDON_PATH = path.join(NATIVE_DIR, 'build/Release/ntkv_native.node');
+/** The script that builds the addon from source (what `npm install` runs when install scripts are allowed). */
+export const NATIVE_BUILD_SCRIPT = path.resolve(here, '../../scripts/build-native.mjs');
+
+/**
+ * The exact command that builds the addon from source here (needs a C++ compiler, python3,
+ * libopenblas-dev and liblapacke-dev). It works whatever npm's install-script policy is.
+ */
+export function nativeBuildCommand(): string {
+  const rel = path.relative(process.cwd(), NATIVE_BUILD_SCRIPT);
+  const shown = rel.startsWith('..') || path.isAbsolute(rel) ? NATIVE_BUILD_SCRIPT : rel;
+  return `node ${shown.includes(' ') ? JSON.stringify(shown) : shown} --force`;
+}
+
+let resolvedAddonPath: string | undefined;
+
+/**
+ * The addon file loaded (or to be loaded), found by node-gyp-build: native/build/Release when
+ * it was built here, else the prebuilt binary shipped in native/prebuilds/ for this platform.
+ */
+export function nativeAddonPath(): string {
+  if (resolvedAddonPath) return resolvedAddonPath;
+  try {
+    return (require('node-gyp-build') as { resolve(dir: string): string }).resolve(NATIVE_DIR);
+  } catch {
+    return NATIVE_ADDON_PATH;
+  }
+}
 
 interface NativeAddon {
   gemm: LinalgBackend['gemm'];
@@ -40,8 +71,9 @@ let nativeLoadError: string | undefined;
 export function loadNativeBackend(): LinalgBackend | null {
   if (nativeCache !== undefined) return nativeCache;
   try {
-    const require = createRequire(import.meta.url);
-    const a = require(NATIVE_ADDON_PATH) as NativeAddon;
+    const file = (require('node-gyp-build') as { resolve(dir: string): string }).resolve(NATIVE_DIR);
+    const a = require(file) as NativeAddon;
+    resolvedAddonPath = file;
     nativeCache = {
       name: 'native',
       gemm: a.gemm,
@@ -87,8 +119,8 @@ function initialBackend(): LinalgBackend {
     const n = loadNativeBackend();
     if (!n) {
       throw new Error(
-        `NTKV_BACKEND=native but the native addon could not be loaded from ${NATIVE_ADDON_PATH}: ` +
-          `${nativeLoadError}. Run 'npm run setup' (installs libopenblas-dev, liblapacke-dev) or 'npm run build:native'.`,
+        `NTKV_BACKEND=native but the native addon could not be loaded from ${NATIVE_DIR}: ${nativeLoadError}. ` +
+          `It needs libopenblas0 and liblapacke3 (apt-get install libopenblas-dev liblapacke-dev); build it with: ${nativeBuildCommand()}`,
       );
     }
     b = n;
@@ -98,7 +130,8 @@ function initialBackend(): LinalgBackend {
     const n = loadNativeBackend();
     if (!n) {
       process.emitWarning(
-        `ntk-verify: native OpenBLAS addon unavailable (${nativeLoadError}); using the slow pure-TypeScript backend`,
+        `ntk-verify: native OpenBLAS addon unavailable (${nativeLoadError}); using the slow pure-TypeScript backend. ` +
+          `Enable it with: apt-get install libopenblas-dev liblapacke-dev && ${nativeBuildCommand()}`,
       );
     }
     b = n ?? jsBackend;

@@ -48,11 +48,14 @@ const CONFIG = {
   legend: { labelFontSize: 10, titleFontSize: 11, labelLimit: 260 },
 };
 
+/** A dependency's version: in this repo's node_modules, or (installed as a dependency) hoisted above it. */
 function packageVersion(name: string): string {
-  try {
-    return (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
+  for (let dir = PROJECT_ROOT; ; dir = path.dirname(dir)) {
+    try {
+      return (JSON.parse(readFileSync(path.join(dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      if (path.dirname(dir) === dir) return 'unknown';
+    }
   }
 }
 

@@ -54,7 +54,9 @@ export function resultsTable(runs: { label: string; results: RunResults | undefi
     if (!r.results) return `- ${r.label}: no results committed yet.`;
     const e = r.results.environment;
     const total = r.results.claims.reduce((s, c) => s + c.timing.computeMs, 0) / 60000;
-    return `- ${r.label}: ${r.results.claims.length} claims, ${total.toFixed(0)} min of compute, engine ${e.engineVersion}, ${e.backend} (${e.blas.split(' ').slice(0, 2).join(' ')}), root seed ${e.rootSeed}.`;
+    const engines = r.results.sources ? [...new Set(r.results.sources.map((x) => x.engineVersion))].join(', ') : e.engineVersion;
+    const runs = r.results.sources ? `${r.results.sources.length} runs combined, ` : '';
+    return `- ${r.label}: ${r.results.claims.length} claims, ${runs}${total.toFixed(0)} min of compute, engine ${engines}, ${e.backend} (${e.blas.split(' ').slice(0, 2).join(' ')}), root seed ${e.rootSeed}.`;
   });
   return [...lines, '', ...notes].join('\n');
 }

@@ -1,0 +1,196 @@
+/**
+ * ntk-verify — the public API (`import { ... } from 'ntk-verify'`).
+ *
+ * What a claim file and a script need, and nothing else:
+ *  - claims: `defineClaim` (a claim file's default export), `runClaim` (run one from code),
+ *    and the types of a definition and of a result;
+ *  - the engine a claim's `run` composes: seeded random streams and Gaussian matrices,
+ *    column-major float64 matrices and their products, norms and decompositions, activations,
+ *    data and teachers, the two-layer network, training, kernels, spectra, log-log fits.
+ *
+ * Shapes follow Wang et al.: X is d×n (columns are samples), W is h×d, v ∈ R^h and the
+ * pre-activations are Z = WX/√d (h×n). Every number is float64.
+ *
+ * The papers' own recipes (W and H settings, change measurements) are in
+ * 'ntk-verify/experiments'; the vitest matchers in 'ntk-verify/vitest'. Anything not exported
+ * here is internal and may change between versions.
+ */
+import type { Mat } from './linalg/mat';
+import type { Rng } from './random';
+
+// ── Claims ───────────────────────────────────────────────────────────────────────────────
+export {
+  defineClaim,
+  ClaimDefinitionError,
+  TIERS,
+  VERDICTS,
+  type ClaimDefinition,
+  type JobContext,
+  type JobOutput,
+  type CheckCase,
+  type Prediction,
+  type PlotDeclaration,
+  type Tier,
+  type Verdict,
+} from './claims/define';
+export { runClaim, type RunClaimOptions, type RunClaimResult } from './claims/run-claim';
+export { DEFAULT_ROOT_SEED } from './claims/runner';
+export type {
+  ClaimResult,
+  PredictionResult,
+  ObservableSummary,
+  JobRecord,
+  RunResults,
+} from './claims/results';
+
+// ── Random streams ───────────────────────────────────────────────────────────────────────
+export { rngFor, type Rng } from './random';
+
+/**
+ * A rows×cols matrix of i.i.d. N(0, std²) entries (default std = 1), column-major float64,
+ * drawn from `rng` (in a claim: `ctx.rng.split('purpose')`, so the draw depends only on the
+ * root seed, the claim, the size, the trial and the purpose).
+ */
+export function gaussianMatrix(rng: Rng, rows: number, cols: number, std = 1): Mat {
+  return rng.randn(rows, cols, std);
+}
+
+// ── Matrices (column-major Float64Array) and linear algebra (OpenBLAS/LAPACK) ────────────
+export {
+  type Mat,
+  ShapeError,
+  NonFiniteError,
+  zeros,
+  filled,
+  identity,
+  fromColumnMajor,
+  fromRows,
+  colVector,
+  toRows,
+  column,
+  clone,
+} from './linalg/mat';
+export {
+  matmul,
+  gram,
+  matvec,
+  transpose,
+  add,
+  sub,
+  scale,
+  hadamard,
+  frobenius,
+  vectorNorm,
+  dot,
+  rowNorms,
+  colNorms,
+  twoInfNorm,
+  trace,
+  maxAbs,
+  opNorm,
+  symmetricOpNorm,
+  eigh,
+  eigvalsh,
+  topEigenvalues,
+  topEigenpairs,
+  svd,
+  singularValues,
+  cholesky,
+  solveSpd,
+  solve,
+  type SymmetricEigen,
+  type Svd,
+} from './linalg/ops';
+
+// ── Activations ──────────────────────────────────────────────────────────────────────────
+export {
+  activation,
+  normalized,
+  ACTIVATION_NAMES,
+  gaussianConstants,
+  type Activation,
+  type ActivationOptions,
+  type GaussianConstants,
+} from './activations';
+
+// ── Data and teachers (X is d×n) ─────────────────────────────────────────────────────────
+export {
+  gaussianInputs,
+  hypercubeInputs,
+  randomUnitVector,
+  randomOrthonormal,
+  singleIndexTeacher,
+  multiIndexTeacher,
+  quadraticMixtureTeacher,
+  erfNetworkTeacher,
+  normDependentTeacher,
+  noisyLabels,
+  makeDataset,
+  type Teacher,
+  type Dataset,
+} from './data/data';
+
+// ── The two-layer network f(x) = (1/√h) vᵀσ(Wx/√d) ───────────────────────────────────────
+export {
+  gaussianInit,
+  symmetricInit,
+  cloneNet,
+  netDims,
+  forward,
+  predict,
+  mseLoss,
+  gradients,
+  type TwoLayerNet,
+} from './model/network';
+
+// ── Training: GD, SGD, Adam, AdaGrad ─────────────────────────────────────────────────────
+export {
+  train,
+  DivergenceError,
+  type TrainConfig,
+  type TrainResult,
+  type TrainState,
+  type Observer,
+  type Layers,
+  type OptimizerName,
+  type StopReason,
+} from './train/train';
+
+// ── Kernels: empirical, expected (infinite width), linear models, lazy regression ────────
+export {
+  conjugateKernel,
+  firstLayerNtk,
+  fullNtk,
+  networkKernels,
+  crossKernels,
+  inputGram,
+  kernelDifference,
+  kernelTargetAlignment,
+  type KernelName,
+  type NetworkKernels,
+} from './kernels/empirical';
+export { expectedKernels, expectedNtk, expectedNtk1, expectedNtk2, type ExpectedKernels } from './kernels/expected';
+export {
+  linearKernel,
+  linearFeatures,
+  linearModelConstants,
+  featureCount,
+  linearModelGd,
+  type LinearModelLayers,
+} from './kernels/linear-model';
+export { kernelRegression, lazyRegression } from './kernels/lazy';
+export { circularCnnNtk, hypercubeLinearCoefficient } from './kernels/cnn';
+
+// ── Spectra: Lanczos, norms, Marchenko–Pastur, outliers, power laws, subspaces ──────────
+export * from './spectra';
+
+// ── Scaling-law statistics ───────────────────────────────────────────────────────────────
+export {
+  fitLogLog,
+  localSlopes,
+  bootstrapSlopeCI,
+  assessSlope,
+  type Point,
+  type LogLogFit,
+  type SlopeCI,
+} from './stats';

@@ -58,6 +58,11 @@ export default defineClaim({
     'the constant ≈ 2 of a Gaussian maximum. The raw maxima fall like d^{-0.37} and d^{-0.41}: slower than d^{-1/2} by the √(log n) factor. ' +
     '‖XXᵀ‖/n drifts down slowly (Σ = I: 2.55 → 2.01, slope −0.07 [−0.08, −0.06]) as (1 + √(d/n))² → 1 with d/n = d^{-1/4}: Θ(n) with ' +
     'a constant that converges slowly; for the diagonal Σ it tends to ‖Σ‖ ≈ 1.85 (slope −0.05 [−0.06, −0.04]).',
+  // n = d^{1.25}: the n×n Gram XᵀX and its norm, twice (identity and diagonal Σ).
+  resources: (d, s) => {
+    const n = Math.round(d ** (s.nExponent as number));
+    return { work: n * n * d, bytes: 8 * 3 * n * n };
+  },
   run: ({ x: d, setting: s, rng }) => {
     const n = Math.round(d ** (s.nExponent as number));
     // m = 2: the network of hProblem is not used here, only its inputs.

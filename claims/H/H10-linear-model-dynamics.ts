@@ -77,6 +77,11 @@ export default defineClaim({
     'below the limit is 2.0e-15 relative (rounding, once the residual has settled on the null space of K); above the limit ' +
     '(η = 1.1·2n/λ_max) the residual grows by ≈ 7.4e7 ≈ 1.2^{100} in 100 steps. The check cases are the failing steps (none beyond ' +
     'rounding) and the tightest step of each run, so a counterexample would be the earliest failing step.',
+  // n = d^{1.5}: the n×n kernel, its top eigenvalue, and 200 steps of the linear model.
+  resources: (d, s) => {
+    const n = Math.round(d ** (s.nExponent as number));
+    return { work: n * n * d + n * d * (s.steps as number), bytes: 8 * 3 * n * n };
+  },
   run: ({ x: d, setting: s, rng }) => {
     const n = Math.round(d ** (s.nExponent as number));
     const X = gaussianInputs(rng.split('X'), d, n);

@@ -71,6 +71,11 @@ export default defineClaim({
     'ReLU second −0.67 [−0.71, −0.63], softplus second −0.75 [−0.80, −0.69]. The gap itself stays O(1) (erf first ≈ 0.52 at every d: ' +
     'the diagonal mismatch), so the ratio falls like d/n·(1 + √(d/n))^{-2}, a little slower than d^{-1/2} at these sizes (erf first ' +
     'local slopes −0.22 → −0.48). The second-layer ratios for ReLU/softplus fall like ~1/n because ‖Θlin2‖ = Θ(n) there.',
+  // n = d^{1.5}: n×n expected kernels entry by entry and their operator norms.
+  resources: (d, s) => {
+    const n = Math.round(d ** (s.nExponent as number));
+    return { work: n * n * d, bytes: 8 * 4 * n * n };
+  },
   run: ({ x: d, setting: s, rng }) => {
     const n = Math.round(d ** (s.nExponent as number));
     const X = gaussianInputs(rng.split('X'), d, n);

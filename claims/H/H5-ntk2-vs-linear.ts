@@ -77,6 +77,11 @@ export default defineClaim({
     'gap itself grows like d^{0.67} [0.59, 0.75] (ReLU), faster than n/d — the finite-width fluctuation of the ϑ0²11ᵀ direction, ' +
     '≈ n/√m = d^{0.75}, which is why Thm 3.5 asks m ≳ d^{2+α} when E φ(g) ≠ 0. λ_max(Θ2): ReLU slope 1.46 [1.43, 1.48], ' +
     'softplus 1.49 [1.49, 1.50] in d (λ_max/n → ϑ0² = 1/(2π) and (E softplus(g))²); erf/tanh 0.39 [0.36, 0.42] ≤ 0.5 (λ_max·d/n ≈ 1).',
+  // n = m = d^{1+α}: the m×n features, Θ2 (gemm n²·m) and its norms.
+  resources: (d, s) => {
+    const { n, m } = hPowerSizes(d, s.alpha as number);
+    return { work: n * m * (n + d), bytes: 8 * (2 * m * n + 3 * n * n) };
+  },
   run: ({ x: d, setting: s, rng }) => {
     const sizes = hPowerSizes(d, s.alpha as number);
     const values: Record<string, number> = {};

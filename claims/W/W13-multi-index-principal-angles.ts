@@ -174,6 +174,8 @@ export default defineClaim({
     'steps, 1449–2750 SGD steps; no cap hit); Adam runs 200 epochs (final loss 6e-4…2.5e-3). Smoke (n = 250, 3 trials): SGD < GD ' +
     'already (paired CI [−0.18, −0.03]); Adam vs SGD INCONCLUSIVE there. Every comparison is paired by trial (same data, initial ' +
     'network and test set). A run that diverges reports its angles, test error, R² and final loss as not measured.',
+  // GD, SGD and Adam to a loss threshold or their caps: n·h·d per step or epoch.
+  resources: (n) => ({ work: n ** 3, converges: true }),
   run: (ctx) => runJob(ctx.x, ctx.setting, ctx.rng, ctx.keepDetail),
 });
 

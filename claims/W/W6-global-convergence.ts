@@ -115,6 +115,8 @@ export default defineClaim({
     'At smoke (n = 40, 80) the smallest (12) slack is 4.5 (ReLU, n = 40): still a factor 4.5. Steps to converge: η = 5 needs ≈ 5.5n (softplus) and ' +
     '≈ 1.8n (ReLU); the theorem\'s rate ≈ 1300–1500 steps (softplus, λ_min(K1₀) ≈ 0.15) and ≈ 350–430 (ReLU, ≈ 0.6) at every n; ' +
     '½ of the stability limit ≈ 90 and 25–45.',
+  // Trains to convergence: n·h·d per step, steps growing about like n (a rate fixed in n).
+  resources: (n) => ({ work: n ** 4, converges: true }),
   run: ({ x: n, setting: s, rng, keepDetail }) => {
     const p = wProblem(rng, n, s as unknown as WSetting);
     const values: Record<string, number> = {};

@@ -104,6 +104,8 @@ export default defineClaim({
     'INCONCLUSIVE: the ReLU student\'s K1 change, −0.12 [−0.20, −0.03] (bounded, but the CI leaves the ±0.15 band below), and the W2 ' +
     'distance of its K1 spectrum, −0.44 [−0.67, −0.13] against the bound −0.35 — it obeys Hoffman–Wielandt (W2 ≤ ‖ΔK1‖_F/√n ∝ ' +
     'n^{-0.62}) but sits ever closer to it (ratio 0.32 at n = 100, 0.45 at 800).',
+  // Trains to convergence: n·h·d per step, steps growing about like n (a rate fixed in n).
+  resources: (n) => ({ work: n ** 4, converges: true }),
   run: ({ x: n, setting: s, rng }) => {
     const p = wProblem(rng, n, s as unknown as WSetting);
     const values: Record<string, number> = {};

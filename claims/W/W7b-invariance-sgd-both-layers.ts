@@ -120,6 +120,8 @@ export default defineClaim({
     'tier (n = 50…400, 3 trials) two CIs are too wide to decide: the CK change under first-layer SGD and the NTK change under GD on ' +
     'both layers (INCONCLUSIVE there). Smaller smoke sizes do worse: at n = 40–48 (b = 16) first-layer SGD at this rate sometimes ' +
     'wanders (270 ± 240 epochs) or stalls (ℓ ratio 0.02 after 5000 epochs).',
+  // Trains to convergence: n·h·d per step, steps growing about like n (a rate fixed in n).
+  resources: (n) => ({ work: n ** 4, converges: true }),
   run: ({ x: n, setting: s, rng }) => {
     const p = wProblem(rng, n, s as unknown as WSetting);
     const act = activation(s.student as string);

@@ -243,7 +243,7 @@ export const claimSchema = z.object({
   /** Known disagreement with the paper, or any setting choice a reader must know. */
   note: z.string().optional(),
   run: z.function(),
-  /** What one job needs, for \`ntk-verify plan\` (see ClaimDefinition.resources). */
+  /** What one job needs, for `ntk-verify plan` (see ClaimDefinition.resources). */
   resources: z.function().optional(),
 });
 
@@ -267,11 +267,11 @@ export interface ClaimDefinition {
   /**
    * Relative work of one job at sweep value x with the tier's resolved setting (any unit, the
    * same for every job of the claim: e.g. n·h·d·steps), and the bytes of its largest arrays.
-   * \`ntk-verify plan\` calibrates the time per unit of work on recorded timings. Default: x^p,
+   * `ntk-verify plan` calibrates the time per unit of work on recorded timings. Default: x^p,
    * p = 3 for n and d, 1.5 for h and m — declare it when a tier changes sizes through the
    * setting (n fixed per tier, a rate sweep, an epoch cap).
    */
-  resources?: (x: number, setting: Record<string, unknown>) => { work: number; bytes?: number };
+  resources?: (x: number, setting: Record<string, unknown>) => { work: number; bytes?: number; converges?: boolean };
 }
 
 export class ClaimDefinitionError extends Error {

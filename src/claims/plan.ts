@@ -7,21 +7,23 @@
  * work is x^p, p by the sweep variable (n, d: 3; h, m: 1.5; η: 0 — the network's size is
  * then in the setting, and the claim should declare its resources). Timings recorded by
  * earlier runs (results.json files; every job stores its compute time) calibrate, per claim,
- * ms = c·work^b: b is fitted by least squares on log–log when the recorded jobs span a factor
- * ≥ 2 in work (clamped to [0.5, 1.5], so a few noisy small jobs cannot send the extrapolation
- * off), else b = 1. The estimate is therefore only as good as the declared work's shape and
- * the calibration's range: it is printed with the tier it was calibrated on.
+ * ms = a + c·work: a fixed cost per job and a time per unit of work (fitCalibration). The
+ * estimate is only as good as the work model's shape and the recorded runs' conditions (a
+ * machine busy with other work records longer times): it is printed with the tier it was
+ * calibrated on.
  */
 import { type ClaimDefinition, type Tier, resolvedSetting, TIERS } from './define';
 import { constantValues } from './constants';
 import type { RegisteredClaim } from './registry';
-import type { RunResults } from './results';
+import type { ClaimResult, RunResults } from './results';
 import { planJobs, type Shard } from './runner';
 
 /** What one job needs: relative work (any unit, consistent within a claim) and optionally bytes. */
 export interface JobResources {
   work: number;
   bytes?: number;
+  /** The job trains until a loss threshold (or a cap): its time depends on when it converges. */
+  converges?: boolean;
 }
 
 const DEFAULT_EXPONENT: Record<string, number> = { n: 3, d: 3, h: 1.5, m: 1.5, eta: 0 };
@@ -37,9 +39,9 @@ export function jobResources(def: ClaimDefinition, x: number, setting: Record<st
 }
 
 export interface Calibration {
-  /** ms = c·work^b. */
+  /** ms = a + c·work: a fixed cost per job (start-up, allocation, small passes) plus time per unit of work. */
+  a: number;
   c: number;
-  b: number;
   /** The tier and number of recorded jobs it was fitted on. */
   tier: Tier;
   jobs: number;
@@ -56,29 +58,35 @@ function settingAt(def: ClaimDefinition, setting: Record<string, unknown>, const
 }
 
 /**
- * Fits ms = c·work^b on a claim's recorded jobs (those that ran, not served from a cache
- * that recorded another machine's time: every job keeps the time it originally took).
+ * Fits ms = a + c·work (a, c ≥ 0) on a claim's recorded jobs by least squares in relative
+ * error (each job weighs 1/ms², so a few large jobs do not swamp the small ones that fix a).
+ * The work model carries the exponent (flop-like counts from `resources`, x^p otherwise),
+ * so the time is linear in it; small jobs' fixed costs go to a instead of bending the fit.
  */
 export function fitCalibration(points: readonly TimedJob[], tier: Tier): Calibration | undefined {
   const ok = points.filter((p) => p.ms > 0 && p.work > 0 && Number.isFinite(p.ms));
   if (ok.length === 0) return undefined;
-  const lw = ok.map((p) => Math.log(p.work));
-  const lm = ok.map((p) => Math.log(p.ms));
-  const span = Math.max(...lw) - Math.min(...lw);
-  let b = 1;
-  if (span >= Math.log(2)) {
-    const mw = lw.reduce((s, v) => s + v, 0) / lw.length;
-    const mm = lm.reduce((s, v) => s + v, 0) / lm.length;
-    let sxy = 0, sxx = 0;
-    for (let i = 0; i < lw.length; i++) {
-      sxy += (lw[i]! - mw) * (lm[i]! - mm);
-      sxx += (lw[i]! - mw) ** 2;
-    }
-    b = Math.min(1.5, Math.max(0.5, sxy / sxx));
+  // Weighted normal equations for t ≈ a + c·w with weights 1/t².
+  let s00 = 0, s01 = 0, s11 = 0, r0 = 0, r1 = 0;
+  for (const p of ok) {
+    const q = 1 / (p.ms * p.ms);
+    s00 += q; s01 += q * p.work; s11 += q * p.work * p.work; r0 += q * p.ms; r1 += q * p.ms * p.work;
   }
-  // c from the mean of log(ms) − b·log(work): the fit's intercept at the clamped slope.
-  const logC = lm.reduce((s, v, i) => s + v - b * lw[i]!, 0) / lm.length;
-  return { c: Math.exp(logC), b, tier, jobs: ok.length };
+  const det = s00 * s11 - s01 * s01;
+  let a = det > 1e-12 * s00 * s11 ? (r0 * s11 - r1 * s01) / det : 0;
+  let c = det > 1e-12 * s00 * s11 ? (s00 * r1 - s01 * r0) / det : 0;
+  if (!(c > 0) || a < 0) {
+    // No resolvable fixed cost (one work value, or noise): time proportional to work, with the
+    // ratio of the sums, which is unbiased for the total that plan reports.
+    a = 0;
+    c = ok.reduce((s, p) => s + p.ms, 0) / ok.reduce((s, p) => s + p.work, 0);
+  }
+  return { a, c, tier, jobs: ok.length };
+}
+
+/** The estimated ms of one job under a calibration. */
+export function estimateMs(k: Calibration, work: number): number {
+  return k.a + k.c * work;
 }
 
 /**
@@ -111,6 +119,8 @@ export interface ClaimPlan {
   /** The largest job's bytes, when the claim declares them. */
   peakBytes?: number;
   calibration?: Calibration;
+  /** Its jobs train to convergence: the estimate carries the recorded runs' convergence, which may differ at other sizes. */
+  convergenceBound?: boolean;
 }
 
 export interface Plan {
@@ -128,7 +138,7 @@ export function planRun(claims: readonly RegisteredClaim[], tier: Tier, runs: re
   const estimate = (c: RegisteredClaim, x: number, constant?: number) => {
     const k = cal.get(c.def.id);
     const r = jobResources(c.def, x, settingAt(c.def, resolvedSetting(c.def, tier), constant));
-    return { ms: k ? k.c * r.work ** k.b : undefined, bytes: r.bytes };
+    return { ms: k ? estimateMs(k, r.work) : undefined, bytes: r.bytes };
   };
   const out: ClaimPlan[] = claims.map((c) => {
     const xs = c.def.sweep.values[tier];
@@ -137,6 +147,7 @@ export function planRun(claims: readonly RegisteredClaim[], tier: Tier, runs: re
     let cpu = 0;
     let peak: number | undefined;
     let known = true;
+    const converges = jobResources(c.def, xs[0]!, resolvedSetting(c.def, tier)).converges === true;
     for (const k of constants) {
       for (const x of xs) {
         const e = estimate(c, x, k);
@@ -149,6 +160,7 @@ export function planRun(claims: readonly RegisteredClaim[], tier: Tier, runs: re
     return {
       id: c.def.id, jobs: xs.length * trials * constants.length,
       ...(known ? { cpuMs: cpu } : {}), ...(peak !== undefined ? { peakBytes: peak } : {}), ...(calib ? { calibration: calib } : {}),
+      ...(converges ? { convergenceBound: true } : {}),
     };
   });
   const shards: number[] = [];
@@ -159,4 +171,26 @@ export function planRun(claims: readonly RegisteredClaim[], tier: Tier, runs: re
     shards.push(ms);
   }
   return { tier, claims: out, shards, uncalibrated: out.filter((p) => p.cpuMs === undefined).map((p) => p.id) };
+}
+
+/**
+ * How well the model extrapolates, on one recorded run of a claim: calibrated on a probe —
+ * the jobs below the largest size (for a rate sweep or a single size: trial 0 of each) — the
+ * estimate of every job's time against what the run measured. Probe and whole run share the
+ * run's conditions (machine, load), so this tests the work model, not the machine.
+ */
+export function probeEstimate(def: ClaimDefinition, c: ClaimResult, tier: Tier): { estimatedMs: number; measuredMs: number; probe: 'smaller sizes' | 'trial 0' } {
+  const xs = [...new Set(c.jobs.map((j) => j.x))].sort((a, b) => a - b);
+  const bySize = def.sweep.variable !== 'eta' && xs.length >= 2;
+  const largest = xs.at(-1);
+  const ok = c.jobs.filter((j) => j.status === 'ok');
+  const work = (j: (typeof ok)[number]) => jobResources(def, j.x, settingAt(def, c.setting, j.constant)).work;
+  const probe = ok.filter((j) => (bySize ? j.x !== largest : j.trial === 0));
+  const k = fitCalibration(probe.map((j) => ({ work: work(j), ms: j.ms })), tier);
+  if (!k) throw new RangeError(`claim ${def.id}: no recorded job to calibrate on`);
+  return {
+    estimatedMs: ok.reduce((s, j) => s + estimateMs(k, work(j)), 0),
+    measuredMs: ok.reduce((s, j) => s + j.ms, 0),
+    probe: bySize ? 'smaller sizes' : 'trial 0',
+  };
 }

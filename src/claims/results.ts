@@ -156,7 +156,7 @@ export const runResultsSchema = z.object({
   }),
   shard: z.object({ index: z.number().int(), count: z.number().int() }).optional(),
   /**
-   * A combination of complete runs of different claims (\`ntk-verify combine\`): which run, made
+   * A combination of complete runs of different claims (`ntk-verify combine`): which run, made
    * with which engine, each claim's jobs come from. \`environment\` is then the newest run's.
    */
   sources: z.array(z.object({ runId: z.string(), engineVersion: z.string(), finishedAt: z.string(), claims: z.array(z.string()) })).optional(),

@@ -63,7 +63,7 @@ export function formatPlan(p: Plan): string {
   const lines: string[] = [];
   const rows = p.claims.map((c) => [
     c.id, String(c.jobs), c.cpuMs !== undefined ? fmtDuration(c.cpuMs) : '—', c.peakBytes !== undefined ? fmtBytes(c.peakBytes) : '—',
-    c.calibration ? `${c.calibration.tier}, ${c.calibration.jobs} jobs, ms ∝ work^${c.calibration.b.toFixed(2)}` : 'no recorded timings',
+    (c.calibration ? `${c.calibration.tier}, ${c.calibration.jobs} jobs` : 'no recorded timings') + (c.convergenceBound ? '; trains to convergence: rough' : ''),
   ]);
   const header = ['claim', 'jobs', 'CPU (est.)', 'peak memory', 'calibrated on'];
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -78,6 +78,10 @@ export function formatPlan(p: Plan): string {
     lines.push(p.shards.map((ms, i) => `  ${i + 1}/${p.shards.length}: ${fmtDuration(ms)}`).join('\n'));
   }
   lines.push('', 'Estimates: time per unit of work calibrated per claim on recorded timings (results/, reports/ or --from); one job at a time per worker.');
+  if (p.claims.some((c) => c.convergenceBound)) {
+    lines.push('"rough": the claim trains until the loss falls below a threshold or hits an epoch cap; how many epochs that takes changes with');
+    lines.push('the size and is not in the work model, so its estimate can be off by more than 2× (run one trial at the target size to see).');
+  }
   return lines.join('\n');
 }
 

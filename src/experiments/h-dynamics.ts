@@ -646,7 +646,7 @@ export const EARLY_SIZE_CONSTANT = {
 } as const satisfies ConstantSweep;
 
 /**
- * What one early-phase job needs, for \`ntk-verify plan\`: per network variant n·m·d work per
+ * What one early-phase job needs, for `ntk-verify plan`: per network variant n·m·d work per
  * step over T ∝ ln d steps (η ∝ d), and the h×n pre-activations, features and gradients.
  * `widths` are the variants' m (H7's wide ones do not scale with c_n).
  */

@@ -47,12 +47,13 @@ export interface WDims {
 
 /**
  * What a training job of the W setting needs, for \`ntk-verify plan\`: n·h·d work per epoch
- * (full batch or minibatches: the same products) over \`epochs\`, and the h×n buffers.
+ * (full batch or minibatches: the same products) over `epochs` (the cap: the run may stop
+ * earlier, when the loss falls below its threshold — hence `converges`), and the h×n buffers.
  */
-export function trainingResources(n: number, s: Pick<WSetting, 'dOverN' | 'hOverN'> & { nTest?: number }, epochs: number): { work: number; bytes: number } {
+export function trainingResources(n: number, s: Pick<WSetting, 'dOverN' | 'hOverN'> & { nTest?: number }, epochs: number): { work: number; bytes: number; converges: boolean } {
   const { d, h } = wDims(n, s);
   const all = n + (s.nTest ?? 0);
-  return { work: n * h * d * Math.max(1, epochs), bytes: 8 * (4 * h * all + d * all + h * d) };
+  return { work: n * h * d * Math.max(1, epochs), bytes: 8 * (4 * h * all + d * all + h * d), converges: true };
 }
 
 export function wDims(n: number, s: Pick<WSetting, 'dOverN' | 'hOverN'>): WDims {

@@ -91,10 +91,11 @@ export default defineClaim({
     'verdicts: q = d −1.05 [−1.06, −1.04] (0.035 → 0.0081), q = ⌈√d⌉ −0.54 [−0.54, −0.53] (0.132 → 0.063), q = 3 0.00 [−0.01, 0.00] ' +
     '(0.169 → 0.168), exact κ₃ 0.00 [−0.02, 0.03] (0.043). Run time: ≈ 45 s at the standard tier (≈ 6 s a job at d = 32, mostly the two Lanczos ' +
     'norms per n×n difference).',
-  // Five n×n kernels from patch Gram products and their Lanczos norms: n²·d work, a few n×n arrays.
+  // Five comparisons: an n×n kernel from the patch overlaps (n²·d) and two Lanczos norms of n×n matrices
+  // (n² a step, ≈ 100 steps each: the larger part at these sizes), a few n×n arrays.
   resources: (d, s) => {
     const n = Math.round(d ** (s.nExponent as number));
-    return { work: n * n * d, bytes: 8 * 4 * n * n };
+    return { work: 5 * n * n * (d + 200), bytes: 8 * 4 * n * n };
   },
   run: ({ x: d, setting: s, rng }) => {
     const act = activation(s.activation as string);

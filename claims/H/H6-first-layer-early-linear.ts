@@ -60,8 +60,8 @@ export default defineClaim({
       {
         kind: 'slope≤' as const, observable: `discTrain_${a}`, exponent: 0, tol: 0, source: 'Theorem 3.2 (training points)',
         label: `sup_{t≤T} (1/n)‖f_t − f^lin1_t‖² (${a}) falls as d grows: slope ≤ 0`,
-        // Measured flat at c_n = 1 (see note); at smoke c_n = 4 makes the erf discrepancy fall. Standard: to re-measure with c_n = 4.
-        expected: a === 'erf' ? { smoke: 'CONFIRMED' as const, standard: 'INCONCLUSIVE' as const, paper: 'INCONCLUSIVE' as const } : 'INCONCLUSIVE' as const,
+        // Flat at c_n = 1, falling at c_n = 4 (see note): CONFIRMED with the larger constant; relu's smoke sizes do not decide.
+        ...(a === 'relu' ? { expected: { smoke: 'INCONCLUSIVE' as const } } : {}),
       },
       {
         kind: 'slope≤' as const, observable: `discTest_${a}`, exponent: 0, tol: 0, source: 'Theorem 3.2 (fresh test points)',
@@ -74,6 +74,11 @@ export default defineClaim({
   // Network against f^lin1 on one plot (x = t/T, so the end of the early phase sits at 1).
   plots: earlyPhasePlots(acts, 'f^lin1'),
   note:
+    'The hidden constant (CLAIMS.md: c = 1 and c = 4), standard tier, d = 16…256, 5 trials: with n = m = 4·d^{1.25} (c_n = 4) ' +
+    'the training-point discrepancy FALLS — slope −0.37 [−0.42, −0.32] for erf (0.0106 → 0.0037) and −0.19 [−0.28, −0.10] for ' +
+    'ReLU (0.0155 → 0.0089) — where with c_n = 1 it is flat (below). The test-point discrepancy falls faster (−0.86 and −0.61). ' +
+    'So the theorem holds on the training points too once the constant in n, m ≳ d^{1+α} is 4: both predictions are CONFIRMED, ' +
+    'needing c_n = 4 (at smoke the ReLU training-point slope is not decided). The rest of this note is the baseline c_n = 1. ' +
     'On FRESH test points the discrepancy falls as the theorem says: standard tier (d = 16…256, n = m = d^{1.25}, 5 trials) ' +
     'slope −0.54 [−0.60, −0.49] for erf (0.032 → 0.0070) and −0.31 [−0.35, −0.26] for ReLU (0.047 → 0.021). On the TRAINING ' +
     'points it does not fall at the sizes run: slope 0.00 [−0.15, 0.13] for erf (0.030–0.035 at every d) and 0.03 [−0.13, 0.20] ' +

@@ -84,6 +84,10 @@ export async function runJob(def: ClaimDefinition, spec: JobSpec): Promise<JobRe
   const seedKey = seedKeyOf(spec.rootSeed, spec.claimId, spec.x, spec.trial);
   const at = k ? { constant: spec.constant! } : {};
   const t0 = performance.now();
+  // CPU time of this process (all its threads) over the job: unlike the wall time, it does not
+  // grow when other work shares the machine, so `plan` calibrates on it when it is there.
+  const c0 = process.cpuUsage();
+  const cpuMs = () => { const c = process.cpuUsage(c0); return (c.user + c.system) / 1000; };
   try {
     const setting = resolvedSetting(def, spec.tier);
     const out = await def.run({
@@ -97,11 +101,11 @@ export async function runJob(def: ClaimDefinition, spec: JobSpec): Promise<JobRe
     });
     const valid = validateOutput(def, out, where);
     const output = k ? renameOutput(valid, constantSuffix(k.symbol, spec.constant!)) : valid;
-    return { x: spec.x, trial: spec.trial, ...at, key: spec.key, seedKey, status: 'ok', cached: false, ms: performance.now() - t0, output };
+    return { x: spec.x, trial: spec.trial, ...at, key: spec.key, seedKey, status: 'ok', cached: false, ms: performance.now() - t0, cpuMs: cpuMs(), output };
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
     return {
-      x: spec.x, trial: spec.trial, ...at, key: spec.key, seedKey, status: 'failed', cached: false, ms: performance.now() - t0,
+      x: spec.x, trial: spec.trial, ...at, key: spec.key, seedKey, status: 'failed', cached: false, ms: performance.now() - t0, cpuMs: cpuMs(),
       error: msg.includes(spec.claimId) ? msg : `${where}: ${msg}`,
     };
   }

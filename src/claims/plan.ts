@@ -84,6 +84,11 @@ export function fitCalibration(points: readonly TimedJob[], tier: Tier): Calibra
   return { a, c, tier, jobs: ok.length };
 }
 
+/** A recorded job's time: its CPU time where recorded (robust to other work on the machine), else its wall time. */
+export function jobTime(j: { ms: number; cpuMs?: number }): number {
+  return j.cpuMs ?? j.ms;
+}
+
 /** The estimated ms of one job under a calibration. */
 export function estimateMs(k: Calibration, work: number): number {
   return k.a + k.c * work;
@@ -105,7 +110,7 @@ export function calibrateClaim(def: ClaimDefinition, runs: readonly RunResults[]
     // The setting the jobs ran with at that tier (recorded), and the claim's current model of their work.
     for (const j of c.jobs) {
       if (j.status !== 'ok') continue;
-      points.push({ work: jobResources(def, j.x, settingAt(def, c.setting, j.constant)).work, ms: j.ms });
+      points.push({ work: jobResources(def, j.x, settingAt(def, c.setting, j.constant)).work, ms: jobTime(j) });
     }
   }
   return fitCalibration(points, TIERS[best]!);
@@ -186,11 +191,11 @@ export function probeEstimate(def: ClaimDefinition, c: ClaimResult, tier: Tier):
   const ok = c.jobs.filter((j) => j.status === 'ok');
   const work = (j: (typeof ok)[number]) => jobResources(def, j.x, settingAt(def, c.setting, j.constant)).work;
   const probe = ok.filter((j) => (bySize ? j.x !== largest : j.trial === 0));
-  const k = fitCalibration(probe.map((j) => ({ work: work(j), ms: j.ms })), tier);
+  const k = fitCalibration(probe.map((j) => ({ work: work(j), ms: jobTime(j) })), tier);
   if (!k) throw new RangeError(`claim ${def.id}: no recorded job to calibrate on`);
   return {
     estimatedMs: ok.reduce((s, j) => s + estimateMs(k, work(j)), 0),
-    measuredMs: ok.reduce((s, j) => s + j.ms, 0),
+    measuredMs: ok.reduce((s, j) => s + jobTime(j), 0),
     probe: bySize ? 'smaller sizes' : 'trial 0',
   };
 }

@@ -37,6 +37,8 @@ export const jobRecordSchema = z.object({
   cached: z.boolean(),
   /** Compute time of the job when it ran (also for cached jobs: the original time). */
   ms: num,
+  /** CPU time of the process over the job (user + system, all its threads): what `plan` calibrates on when present. */
+  cpuMs: num.optional(),
   output: jobOutputSchema.optional(),
   error: z.string().optional(),
 });

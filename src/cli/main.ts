@@ -165,10 +165,13 @@ cli
 cli.help((sections) => [...sections, { title: 'Exit codes', body: EXIT_CODES.map((l) => `  ${l}`).join('\n') }]);
 cli.version('0.1.0', '--version'); // no -v alias: inspect takes --v <file>
 
-/** An option given more than once (cac then passes an array) is a usage error, for every command. */
+/** Options meant to be given several times (each adds one input). */
+const REPEATABLE = new Set(['from']);
+
+/** An option given more than once (cac then passes an array) is a usage error, for every command but the repeatable ones. */
 function rejectRepeatedOptions(options: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(options)) {
-    if (k === '--' || !Array.isArray(v) || /[A-Z]/.test(k)) continue; // cac keeps a camelCase copy of kebab-case names
+    if (k === '--' || !Array.isArray(v) || /[A-Z]/.test(k) || REPEATABLE.has(k)) continue; // cac keeps a camelCase copy of kebab-case names
     throw new UsageError(`--${k} was given ${v.length} times (${v.map((x) => `'${String(x)}'`).join(', ')}); give it once`);
   }
 }

@@ -19,7 +19,7 @@ function verdictCell(c: ClaimResult | undefined): string {
   const sizeLimited = c.predictions.filter((p) => p.sizeLimited).length;
   const needed = c.predictions.filter((p) => p.constantNeeded);
   if (sizeLimited > 0) marks.push(`${sizeLimited} size-limited`);
-  if (needed.length > 0) marks.push(`${needed.length} need ${[...new Set(needed.map((p) => `${p.constantNeeded!.symbol} = ${p.constantNeeded!.value}`))].join(', ')}`);
+  if (needed.length > 0) marks.push(`${needed.length} need${needed.length === 1 ? 's' : ''} ${[...new Set(needed.map((p) => `${p.constantNeeded!.symbol} = ${p.constantNeeded!.value}`))].join(', ')}`);
   const failed = c.timing.failedJobs > 0 ? `, ${c.timing.failedJobs} jobs failed` : '';
   return `${c.verdict} ${n('CONFIRMED')} / ${n('REFUTED')} / ${n('INCONCLUSIVE')}${marks.length > 0 ? ` (${marks.join('; ')})` : ''}${failed}`;
 }

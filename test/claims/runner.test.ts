@@ -20,7 +20,7 @@ function stable(r: RunResults) {
   return r.claims.map((c) => ({
     ...c,
     timing: undefined,
-    jobs: c.jobs.map((j) => ({ ...j, ms: undefined, cached: undefined })),
+    jobs: c.jobs.map((j) => ({ ...j, ms: undefined, cpuMs: undefined, cached: undefined })),
   }));
 }
 

@@ -13,7 +13,7 @@ const tmp = tempDir('cache');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const cacheDir = path.join(tmp, 'cache');
 const env = userEnv({ NTKV_CACHE_DIR: cacheDir, NTKV_REPORTS_DIR: path.join(tmp, 'reports') });
-const stable = (r: RunResults) => r.claims.map((c) => ({ ...c, timing: undefined, jobs: c.jobs.map((j) => ({ ...j, ms: undefined, cached: undefined })) }));
+const stable = (r: RunResults) => r.claims.map((c) => ({ ...c, timing: undefined, jobs: c.jobs.map((j) => ({ ...j, ms: undefined, cpuMs: undefined, cached: undefined })) }));
 
 describe('tampered cache, end to end', () => {
   it('H3: an entry without "output" and a truncated plot are recomputed with one warning each', () => {

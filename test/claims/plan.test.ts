@@ -1,0 +1,93 @@
+/**
+ * `ntk-verify plan` (src/claims/plan.ts): the calibration of ms = c·work^b, job counts with
+ * swept constants, shards as `run --shard` cuts them, and — on this repo's committed results —
+ * the estimate of every claim's standard-tier compute calibrated on the smoke tier alone,
+ * within 2× of what the standard run measured.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { estimateMs, fitCalibration, planRun, probeEstimate } from '../../src/claims/plan';
+import { loadRegistry, type RegisteredClaim } from '../../src/claims/registry';
+import { parseResults, type RunResults } from '../../src/claims/results';
+import { planJobs } from '../../src/claims/runner';
+import { PROJECT_ROOT } from '../../src/claims/engine-version';
+
+describe('fitCalibration', () => {
+  it('recovers ms = a + c·work from exact points; without spread, time is proportional to work (ratio of sums)', () => {
+    const pts = [1, 2, 4, 8, 16].map((w) => ({ work: w * 1e6, ms: 7 + 3e-4 * w * 1e6 }));
+    const k = fitCalibration(pts, 'smoke')!;
+    expect(k.a).toBeCloseTo(7, 8);
+    expect(k.c).toBeCloseTo(3e-4, 12);
+    expect(estimateMs(k, 1e8)).toBeCloseTo(7 + 3e4, 4);
+    const flat = fitCalibration([{ work: 5, ms: 10 }, { work: 5, ms: 30 }], 'standard')!;
+    expect(flat.a).toBe(0);
+    expect(flat.c).toBeCloseTo(40 / 10, 12);
+    // A negative fixed cost (noise) falls back to proportional.
+    const neg = fitCalibration([{ work: 1, ms: 1 }, { work: 10, ms: 30 }], 'smoke')!;
+    expect(neg.a).toBe(0);
+    expect(neg.c).toBeCloseTo(31 / 11, 12);
+    expect(fitCalibration([], 'smoke')).toBeUndefined();
+  });
+});
+
+describe('planRun on the toy claims', () => {
+  let toys: RegisteredClaim[];
+  beforeAll(async () => {
+    toys = [
+      ...(await loadRegistry([path.join(__dirname, 'toy-claims')])).filter((c) => c.def.id === 'T1'),
+      ...(await loadRegistry([path.join(__dirname, 'toy-constant')])),
+    ];
+  });
+
+  it('counts jobs with their constants; estimates from a recorded run; shards add up to the whole', () => {
+    // A fake recorded smoke run: T1 jobs took 1 ms per (n/100)³, T4 none recorded.
+    const rec: RunResults = {
+      schema: 'ntk-verify.results/1', runId: 'r', tier: 'smoke', startedAt: '', finishedAt: '', wallMs: 0,
+      environment: { engineVersion: 'x', packageVersion: 'x', backend: 'x', blas: 'x', blasThreads: 1, workers: 1, node: 'x', platform: 'x', cpus: 2, rootSeed: 1 },
+      claims: [{
+        id: 'T1', paper: 'T', source: '', title: '', statement: '', expectation: '', setting: {}, sweep: { variable: 'n', values: [], trials: 1 },
+        observables: [], predictions: [], verdict: 'CONFIRMED', matchesExpected: true, timing: { wallMs: 0, computeMs: 0, jobs: 0, cachedJobs: 0, failedJobs: 0 },
+        jobs: [100, 200, 400].map((x) => ({ x, trial: 0, key: String(x), seedKey: '', status: 'ok' as const, cached: false, ms: (x / 100) ** 3 })),
+      }],
+    };
+    const p = planRun(toys, 'standard', [rec], 3);
+    const t1 = p.claims.find((c) => c.id === 'T1')!;
+    expect(t1.jobs).toBe(5 * 4);
+    // Default work x³ and a perfect power law: no fixed cost, the estimate is Σ (n/100)³ × 4 trials.
+    expect(t1.calibration!.a).toBeCloseTo(0, 9);
+    expect(t1.cpuMs!).toBeCloseTo(4 * (1 + 8 + 64 + 512 + 4096), 6);
+    const t4 = p.claims.find((c) => c.id === 'T4')!;
+    expect(t4.jobs).toBe(2 * 5 * 5);
+    expect(t4.cpuMs).toBeUndefined();
+    expect(p.uncalibrated).toEqual(['T4']);
+    expect(p.shards.length).toBe(3);
+    expect(p.shards.reduce((a, b) => a + b, 0)).toBeCloseTo(t1.cpuMs!, 6);
+    // The shards are the ones `run --shard k/3` runs.
+    expect(planJobs(toys, 'standard', 0, { index: 1, count: 3 }).length + planJobs(toys, 'standard', 0, { index: 2, count: 3 }).length
+      + planJobs(toys, 'standard', 0, { index: 3, count: 3 }).length).toBe(20 + 50);
+  });
+});
+
+describe('the estimate against this repo\'s measured standard tier', () => {
+  const standardFile = path.join(PROJECT_ROOT, 'results', 'standard', 'results.json');
+
+  it('calibrated on a probe (the smaller sizes, or trial 0), every claim that trains for a fixed time is within 2× of the measured tier', async () => {
+    // The file is committed (results/README.md says how it was made); its absence is a failure, not a skip.
+    expect(existsSync(standardFile), `${standardFile} is missing`).toBe(true);
+    const standard = parseResults(readFileSync(standardFile, 'utf8'), standardFile);
+    const reg = await loadRegistry();
+    expect(standard.claims.map((c) => c.id).sort()).toEqual(reg.map((c) => c.def.id).sort());
+    const rows = standard.claims.map((c) => {
+      const def = reg.find((r) => r.def.id === c.id)!.def;
+      const e = probeEstimate(def, c, 'standard');
+      return { id: c.id, ratio: e.estimatedMs / e.measuredMs, converges: planRun([reg.find((r) => r.def.id === c.id)!], 'standard', [standard]).claims[0]!.convergenceBound === true };
+    });
+    const fixed = rows.filter((r) => !r.converges);
+    const off = fixed.filter((r) => !(r.ratio >= 0.5 && r.ratio <= 2));
+    expect(off, `estimate / measured outside [0.5, 2]: ${off.map((r) => `${r.id} ${r.ratio.toFixed(2)}`).join(', ')}`).toEqual([]);
+    // The claims whose jobs train to a loss threshold are the ones plan marks "rough" (W6, W7, W7b, W9–W13).
+    expect(rows.filter((r) => r.converges).map((r) => r.id).sort()).toEqual(['W10', 'W11', 'W12', 'W13', 'W6', 'W7', 'W7b', 'W9']);
+    expect(fixed.length).toBe(20);
+  });
+});

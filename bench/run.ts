@@ -4,17 +4,20 @@
  * measured in the same run: native dgemm vs the same BLAS from NumPy, a GD step vs its
  * matrix products, top-k vs full eigendecomposition.
  *
- * Usage: npm run bench [-- --quick] [-- --only linalg|engine]
- * Writes bench/results.json.
+ * Usage: npm run bench [-- --quick] [-- --only linalg|engine|peers] [-- --peers]
+ * Writes bench/results.json. With --peers (or --only peers) it also times the four steps of
+ * issue 14 against the NumPy and PyTorch peers (bench/peers.ts) and writes their ratios to
+ * the README's performance table.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { backend, jsBackend, loadNativeBackend } from '../src/linalg/backend';
 import { gram, eigvalsh, singularValues, topEigenvalues, zeros, type Mat } from '../src/linalg';
 import { engineBenchmarks } from './engine';
+import { type PeersResult, peerBenchmarks, peersTable } from './peers';
 import { activation } from '../src/activations';
 import { firstLayerNtk } from '../src/kernels/empirical';
 import { gaussianInit } from '../src/model/network';
@@ -25,6 +28,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
 const onlyIdx = process.argv.indexOf('--only');
 const only = onlyIdx >= 0 ? process.argv[onlyIdx + 1] : undefined;
+const withPeers = process.argv.includes('--peers') || only === 'peers';
+if (only !== undefined && !['linalg', 'engine', 'peers'].includes(only)) {
+  console.error(`bench: --only takes linalg, engine or peers, got '${only}'`);
+  process.exit(2);
+}
 
 export interface BenchRow {
   name: string;
@@ -163,6 +171,8 @@ async function main() {
   console.log(`backend: ${b.name} — ${b.describe().blas}; threads ${b.getThreads()}${quick ? ' (quick)' : ''}`);
   if (!only || only === 'linalg') await linalgBenchmarks(rows, ratios);
   if (!only || only === 'engine') await engineBenchmarks({ rows, ratios, quick, time });
+  let peers: PeersResult | undefined;
+  if (withPeers) peers = await peerBenchmarks(rows, ratios, quick ? { rounds: 1, reps: 1 } : {});
 
   console.table(rows.map((r) => ({
     benchmark: r.name,
@@ -180,9 +190,21 @@ async function main() {
     quick,
     rows,
     ratios,
+    ...(peers ? { peers } : {}),
   };
   writeFileSync(path.join(here, 'results.json'), JSON.stringify(out, null, 2) + '\n');
   console.log(`wrote ${path.join('bench', 'results.json')}`);
+  if (peers && !quick) {
+    const readme = path.join(here, '..', 'README.md');
+    const text = readFileSync(readme, 'utf8');
+    const begin = '<!-- bench-peers:begin (written by npm run bench -- --peers; do not edit) -->', end = '<!-- bench-peers:end -->';
+    const i = text.indexOf(begin), j = text.indexOf(end);
+    if (i < 0 || j < i) console.log(`README.md has no ${begin} … ${end} block: the table was not written`);
+    else {
+      writeFileSync(readme, text.slice(0, i + begin.length) + '\n' + peersTable(peers, out.date) + '\n' + text.slice(j));
+      console.log('wrote the peers table to README.md');
+    }
+  }
 }
 
 await main();

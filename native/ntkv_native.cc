@@ -138,15 +138,76 @@ Napi::Value Gemm(const Napi::CallbackInfo &info) {
   return env.Undefined();
 }
 
-// Copy the lower triangle of an n×n column-major block into its upper triangle.
-void symmetrizeFromLower(double *C, long long n, long long ldc) {
-  for (long long j = 0; j < n; ++j)
-    for (long long i = j + 1; i < n; ++i) C[i * ldc + j] = C[j * ldc + i];
+// Runs fn(lo, hi) over [0, total) split into contiguous chunks on the BLAS thread count
+// (this thread takes the first chunk); one chunk when total < minTotal. Each index is
+// handled by exactly one thread, with the same operations as a serial loop, so the result
+// does not depend on the thread count.
+// Passes over fewer entries than this stay on one thread: on a loaded machine a second thread
+// may wait a scheduler slice for a core, longer than a minibatch-sized pass takes.
+constexpr long long kThreadMin = 1 << 20;
+
+template <class F>
+void parallelFor(long long total, long long minTotal, F fn) {
+  int threads = std::max(1, openblas_get_num_threads());
+  if (total < minTotal) threads = 1;
+  if (threads == 1 || total < 2) {
+    fn(0LL, total);
+    return;
+  }
+  const long long chunk = (total + threads - 1) / threads;
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) {
+    const long long lo = t * chunk, hi = std::min(total, lo + chunk);
+    if (lo >= hi) break;
+    pool.emplace_back(fn, lo, hi);
+  }
+  fn(0LL, std::min(total, chunk));
+  for (auto &th : pool) th.join();
 }
 
-// syrk(trans, n, k, alpha, A, offA, lda, beta, C, offC, ldc)
+// Copy the lower triangle of an n×n column-major block into its upper triangle, in 64×64
+// tiles (a plain transposed copy walks the upper triangle with stride ldc and misses the
+// cache and TLB on every write); the tile columns are shared out over the BLAS threads.
+constexpr long long kTile = 64;
+void symmetrizeTiles(double *C, long long n, long long ldc, long long tb0, long long tb1) {
+  for (long long tb = tb0; tb < tb1; ++tb) {
+    const long long j0 = tb * kTile, j1 = std::min(n, j0 + kTile);
+    for (long long i0 = j0; i0 < n; i0 += kTile) {
+      const long long i1 = std::min(n, i0 + kTile);
+      for (long long j = j0; j < j1; ++j)
+        for (long long i = std::max(i0, j + 1); i < i1; ++i) C[i * ldc + j] = C[j * ldc + i];
+    }
+  }
+}
+void symmetrizeFromLower(double *C, long long n, long long ldc) {
+  const long long tiles = (n + kTile - 1) / kTile;
+  // Tile column tb holds (tiles − tb) tiles: balance the threads by work, not by count.
+  int threads = std::max(1, openblas_get_num_threads());
+  if (n < 512) threads = 1;
+  if (threads == 1) {
+    symmetrizeTiles(C, n, ldc, 0, tiles);
+    return;
+  }
+  std::vector<long long> cut(threads + 1, tiles);
+  cut[0] = 0;
+  const double total = 0.5 * (double)tiles * (double)(tiles + 1);
+  long long tb = 0;
+  double acc = 0;
+  for (int t = 1; t < threads; ++t) {
+    while (tb < tiles && acc < total * t / threads) acc += (double)(tiles - tb++);
+    cut[t] = tb;
+  }
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t)
+    if (cut[t] < cut[t + 1]) pool.emplace_back(symmetrizeTiles, C, n, ldc, cut[t], cut[t + 1]);
+  symmetrizeTiles(C, n, ldc, cut[0], cut[1]);
+  for (auto &th : pool) th.join();
+}
+
+// syrk(trans, n, k, alpha, A, offA, lda, beta, C, offC, ldc[, lowerOnly])
 // C[n×n] = alpha·A·Aᵀ + beta·C (trans=false, A n×k) or alpha·Aᵀ·A + beta·C (trans=true,
-// A k×n). Both triangles of C are written.
+// A k×n). Both triangles of C are written, or only the lower one with lowerOnly (the strict
+// upper triangle is then left as it was: symmetrize later, e.g. with kernelsFinish).
 Napi::Value Syrk(const Napi::CallbackInfo &info) {
   static const char *OP = "syrk";
   Napi::Env env = info.Env();
@@ -159,13 +220,14 @@ Napi::Value Syrk(const Napi::CallbackInfo &info) {
   FITS("A", A, offA, lda, tr ? k : n, tr ? n : k)
   FITS("C", C, offC, ldc, n, n)
   if (n == 0) return env.Undefined();
+  const bool lowerOnly = info.Length() > 11 && info[11].ToBoolean();
   if (k == 0 || alpha == 0.0) {
     scaleBlock(C.p + offC, n, n, ldc, beta);
     return env.Undefined();
   }
   cblas_dsyrk(CblasColMajor, CblasLower, tr ? CblasTrans : CblasNoTrans, (int)n, (int)k, alpha, A.p + offA,
               (int)std::max(1LL, lda), beta, C.p + offC, (int)ldc);
-  symmetrizeFromLower(C.p + offC, n, ldc);
+  if (!lowerOnly) symmetrizeFromLower(C.p + offC, n, ldc);
   return env.Undefined();
 }
 
@@ -502,6 +564,160 @@ Napi::Value ActGradOuter(const Napi::CallbackInfo &info) {
   return env.Undefined();
 }
 
+// actApplyWeighted(id, Z, outF, outM, h, n, v, param, shift, scale): outF = (σ(Z) − shift)/scale
+// and outM[i + j·h] = v_i·(σ'(Z_ij)/scale): σ(Z) and diag(v)·σ'(Z) (the first-layer NTK's
+// factor) in one pass. outM may be Z itself (each entry is read before it is written). The
+// same operations as actApply followed by the row scaling, so bit-identical to that path.
+Napi::Value ActApplyWeighted(const Napi::CallbackInfo &info) {
+  static const char *OP = "actApplyWeighted";
+  Napi::Env env = info.Env();
+  NEED_ARGS(10);
+  ARG_INT(0, "id", id) ARG_BUF(1, "Z", Z) ARG_BUF(2, "outF", outF) ARG_BUF(3, "outM", outM)
+  ARG_INT(4, "h", h) ARG_INT(5, "n", n) ARG_BUF(6, "v", v)
+  ARG_NUM(7, "param", param) ARG_NUM(8, "shift", shift) ARG_NUM(9, "scale", scale)
+  if (id > 6) {
+    fail(env, "actApplyWeighted: unknown activation id " + std::to_string(id));
+    return env.Undefined();
+  }
+  const long long len = h * n;
+  if ((long long)Z.len < len || (long long)outF.len < len || (long long)outM.len < len || (long long)v.len < h) {
+    fail(env, "actApplyWeighted: buffers too short for h = " + std::to_string(h) + ", n = " + std::to_string(n));
+    return env.Undefined();
+  }
+  if (!(scale > 0)) {
+    fail(env, "actApplyWeighted: scale must be positive");
+    return env.Undefined();
+  }
+  const double inv = 1.0 / scale;
+  double *z = Z.p, *F = outF.p, *M = outM.p;
+  const double *vp = v.p;
+  parallelFor(n, h > 0 ? std::max(2LL, 65536 / h) : 2, [=](long long j0, long long j1) {
+    double f, d;
+    for (long long j = j0; j < j1; ++j)
+      for (long long i = 0; i < h; ++i) {
+        const long long k = i + j * h;
+        act::one((int)id, z[k], param, f, d);
+        F[k] = (f - shift) * inv;
+        M[k] = vp[i] * (d * inv);
+      }
+  });
+  return env.Undefined();
+}
+
+// gradFactor(D, v, r, G, h, n): G[i + j·h] = v_i·r_j·D[i + j·h] ((v rᵀ) ⊙ σ'(Z) from a stored
+// σ'(Z)), on the BLAS threads; the same products in the same order as the TypeScript loop.
+Napi::Value GradFactor(const Napi::CallbackInfo &info) {
+  static const char *OP = "gradFactor";
+  Napi::Env env = info.Env();
+  NEED_ARGS(6);
+  ARG_BUF(0, "D", D) ARG_BUF(1, "v", v) ARG_BUF(2, "r", r) ARG_BUF(3, "G", G) ARG_INT(4, "h", h) ARG_INT(5, "n", n)
+  if ((long long)D.len < h * n || (long long)G.len < h * n || (long long)v.len < h || (long long)r.len < n) {
+    fail(env, "gradFactor: buffers too short for h = " + std::to_string(h) + ", n = " + std::to_string(n));
+    return env.Undefined();
+  }
+  const double *Dp = D.p, *vp = v.p, *rp = r.p;
+  double *Gp = G.p;
+  parallelFor(n, h > 0 ? std::max(2LL, kThreadMin / h) : 2, [=](long long j0, long long j1) {
+    for (long long j = j0; j < j1; ++j) {
+      const double rj = rp[j];
+      for (long long i = 0; i < h; ++i) Gp[j * h + i] = vp[i] * rj * Dp[j * h + i];
+    }
+  });
+  return env.Undefined();
+}
+
+// optUpdate(kind, p, g, m, v, len, eta, b1, b2, c1, c2, eps): one optimizer step on a flat
+// parameter array, in place, on the BLAS threads. kind 0: p −= eta·g (GD, SGD); 1: Adam
+// (m, v moments; c1 = 1 − b1^t, c2 = 1 − b2^t); 2: AdaGrad (v accumulates g²). Written as the
+// TypeScript loops of src/train/train.ts are, operation for operation (no FMA contraction:
+// -ffp-contract=off), so the result is bit-identical to them.
+Napi::Value OptUpdate(const Napi::CallbackInfo &info) {
+  static const char *OP = "optUpdate";
+  Napi::Env env = info.Env();
+  NEED_ARGS(12);
+  ARG_INT(0, "kind", kind) ARG_BUF(1, "p", p) ARG_BUF(2, "g", g)
+  ARG_INT(5, "len", len) ARG_NUM(6, "eta", eta) ARG_NUM(7, "b1", b1) ARG_NUM(8, "b2", b2)
+  ARG_NUM(9, "c1", c1) ARG_NUM(10, "c2", c2) ARG_NUM(11, "eps", eps)
+  Buf m{nullptr, 0}, v{nullptr, 0};
+  if (kind == 1 && !getBuf(info, 3, OP, "m", &m)) return env.Undefined();
+  if ((kind == 1 || kind == 2) && !getBuf(info, 4, OP, "v", &v)) return env.Undefined();
+  if (kind > 2) {
+    fail(env, "optUpdate: unknown kind " + std::to_string(kind) + " (0 sgd, 1 adam, 2 adagrad)");
+    return env.Undefined();
+  }
+  if ((long long)p.len < len || (long long)g.len < len || (m.p && (long long)m.len < len) ||
+      (v.p && (long long)v.len < len)) {
+    fail(env, "optUpdate: buffers shorter than len = " + std::to_string(len));
+    return env.Undefined();
+  }
+  double *P = p.p, *M = m.p, *V = v.p;
+  const double *Gr = g.p;
+  if (kind == 0) {
+    parallelFor(len, kThreadMin, [=](long long lo, long long hi) {
+      for (long long i = lo; i < hi; ++i) P[i] -= eta * Gr[i];
+    });
+  } else if (kind == 1) {
+    const double a1 = 1 - b1, a2 = 1 - b2;
+    parallelFor(len, kThreadMin, [=](long long lo, long long hi) {
+      for (long long i = lo; i < hi; ++i) {
+        const double gi = Gr[i];
+        const double mi = b1 * M[i] + a1 * gi;
+        const double vi = b2 * V[i] + a2 * gi * gi;
+        M[i] = mi;
+        V[i] = vi;
+        P[i] -= (eta * (mi / c1)) / (std::sqrt(vi / c2) + eps);
+      }
+    });
+  } else {
+    parallelFor(len, kThreadMin, [=](long long lo, long long hi) {
+      for (long long i = lo; i < hi; ++i) {
+        const double gi = Gr[i];
+        const double a = V[i] + gi * gi;
+        V[i] = a;
+        P[i] -= (eta * gi) / (std::sqrt(a) + eps);
+      }
+    });
+  }
+  return env.Undefined();
+}
+
+// kernelsFinish(CK, K1, Gx, n, ntk): on the lower triangles that syrk(lowerOnly) left,
+// K1 ← K1 ⊙ Gx and, with ntk, Gx ← CK + K1 (Gx becomes the NTK); then all of them are
+// symmetrized (tiled). Entry for entry the products and sums of the plain loops over full
+// matrices (the upper triangles are mirror copies), so the kernels are bit-identical to them.
+Napi::Value KernelsFinish(const Napi::CallbackInfo &info) {
+  static const char *OP = "kernelsFinish";
+  Napi::Env env = info.Env();
+  NEED_ARGS(5);
+  ARG_BUF(0, "CK", CK) ARG_BUF(1, "K1", K1) ARG_BUF(2, "Gx", Gx) ARG_INT(3, "n", n)
+  const bool ntk = info[4].ToBoolean();
+  if ((long long)CK.len < n * n || (long long)K1.len < n * n || (long long)Gx.len < n * n) {
+    fail(env, "kernelsFinish: buffers shorter than n² for n = " + std::to_string(n));
+    return env.Undefined();
+  }
+  double *C = CK.p, *K = K1.p, *G = Gx.p;
+  // Column j of the lower triangle has n − j entries: the first thread's share of columns
+  // ends where half the triangle's entries do (about 0.29·n for two threads).
+  const int threads = n < 256 ? 1 : std::max(1, openblas_get_num_threads());
+  parallelFor(threads, 2, [=](long long t0, long long t1) {
+    auto cut = [&](long long t) {
+      if (t >= threads) return n;
+      return (long long)std::floor(n * (1.0 - std::sqrt(1.0 - (double)t / threads)));
+    };
+    for (long long j = cut(t0); j < cut(t1); ++j)
+      for (long long i = j; i < n; ++i) {
+        const long long k = i + j * n;
+        const double k1 = K[k] * G[k];
+        K[k] = k1;
+        if (ntk) G[k] = C[k] + k1;
+      }
+  });
+  symmetrizeFromLower(C, n, n);
+  symmetrizeFromLower(K, n, n);
+  if (ntk) symmetrizeFromLower(G, n, n);
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo &info) {
   static const char *OP = "setThreads";
   Napi::Env env = info.Env();
@@ -539,6 +755,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("potrs", Napi::Function::New(env, Potrs));
   exports.Set("actApply", Napi::Function::New(env, ActApply));
   exports.Set("actGradOuter", Napi::Function::New(env, ActGradOuter));
+  exports.Set("actApplyWeighted", Napi::Function::New(env, ActApplyWeighted));
+  exports.Set("gradFactor", Napi::Function::New(env, GradFactor));
+  exports.Set("optUpdate", Napi::Function::New(env, OptUpdate));
+  exports.Set("kernelsFinish", Napi::Function::New(env, KernelsFinish));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("info", Napi::Function::New(env, Info));

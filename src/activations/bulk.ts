@@ -133,3 +133,20 @@ export function derivativeOuterProduct(
     for (let i = 0; i < h; i++) G[base + i] = v[i]! * rj * G[base + i]!;
   }
 }
+
+/**
+ * outF = σ(Z) and outM[i + j·h] = v_i·σ'(Z_ij) over an h×n buffer in one native pass, when the
+ * backend and the activation allow it (returns false otherwise, and writes nothing). The
+ * numbers are those of `applyActivationBulk` with σ' followed by the row scaling diag(v)·σ'
+ * (bit-identical); outM may be Z itself.
+ */
+export function activationWeightedBulk(
+  act: Activation, Z: Float64Array, outF: Float64Array, outM: Float64Array, v: Float64Array, h: number, n: number,
+): boolean {
+  const b = backend();
+  if (h * n < NATIVE_MIN || !b.activationWeighted) return false;
+  const spec = nativeSpec(act);
+  if (!spec) return false;
+  b.activationWeighted(spec.id, Z, outF, outM, h, n, v, spec.param, spec.shift, spec.scale);
+  return true;
+}

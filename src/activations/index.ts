@@ -28,4 +28,4 @@ export {
   type GaussianConstants,
   type GaussianMoments,
 } from './constants';
-export { applyActivationBulk, derivativeOuterProduct, derivativeComesFree, applyToMat, applyWithDerivativeToMat, vectorFn } from './bulk';
+export { applyActivationBulk, activationWeightedBulk, derivativeOuterProduct, derivativeComesFree, applyToMat, applyWithDerivativeToMat, vectorFn } from './bulk';

@@ -8,9 +8,12 @@
  *
  * X is d×n (columns are samples), Z = W X/√d is h×n.
  */
+import { activationWeightedBulk } from '../activations';
+import { backend } from '../linalg/backend';
 import { gram, hadamard, matmul } from '../linalg/ops';
-import { type Mat, ShapeError, shapeOf, zeros } from '../linalg/mat';
+import { type Mat, ShapeError, isContiguous, shapeOf, zeros } from '../linalg/mat';
 import { type ForwardCache, type TwoLayerNet, forward, netDims } from '../model/network';
+
 
 export type KernelName = 'ck' | 'ntk1' | 'ntk';
 
@@ -54,8 +57,44 @@ export function ntk1FromCache(net: TwoLayerNet, X: Mat, cache: ForwardCache, G?:
   return K;
 }
 
+/**
+ * The native path of `networkKernels` (null when the backend or the activation has none):
+ * Z = W X/√d, then σ(Z) and diag(v)·σ'(Z) in one pass (the latter over Z's own buffer), syrk
+ * into lower triangles only, and one pass for K1 ⊙ (XᵀX/d), CK + K1 and the three
+ * symmetrizations. Every entry is the same operation on the same numbers as the plain path
+ * below (forward, weightedDerivative, gram, the Hadamard and sum loops), so the kernels are
+ * bit-identical to it (test/engine/native-passes.test.ts), with half the h×n buffers and
+ * none of the strided full-matrix copies.
+ */
+function networkKernelsNative(net: TwoLayerNet, X: Mat, which: readonly KernelName[]): NetworkKernels | null {
+  const b = backend();
+  const needD = which.includes('ntk1') || which.includes('ntk');
+  if (!needD || !b.syrkLowerOnly || !b.kernelsFinish || !isContiguous(X)) return null;
+  const { h, d } = netDims(net);
+  if (X.rows !== d || net.v.length !== h) return null; // forward() gives the shape error
+  const n = X.cols;
+  const Z = matmul(net.W, X, { alpha: 1 / Math.sqrt(d) });
+  const A = zeros(h, n);
+  if (!activationWeightedBulk(net.act, Z.data, A.data, Z.data, net.v, h, n)) return null;
+  const wantNtk = which.includes('ntk');
+  const needCk = which.includes('ck') || wantNtk;
+  const K1 = zeros(n, n), Gx = zeros(n, n);
+  const CK = needCk ? zeros(n, n) : K1;
+  if (needCk) b.syrkLowerOnly(true, n, h, 1 / h, A.data, 0, h, 0, CK.data, 0, n);
+  b.syrkLowerOnly(true, n, h, 1 / h, Z.data, 0, h, 0, K1.data, 0, n);
+  b.syrkLowerOnly(true, n, d, 1 / d, X.data, X.offset, X.ld, 0, Gx.data, 0, n);
+  b.kernelsFinish(CK.data, K1.data, Gx.data, n, wantNtk);
+  const out: NetworkKernels = {};
+  if (which.includes('ck')) out.ck = CK;
+  if (which.includes('ntk1')) out.ntk1 = K1;
+  if (wantNtk) out.ntk = Gx;
+  return out;
+}
+
 /** The kernels named in `which` from one forward pass on X (d×n). */
 export function networkKernels(net: TwoLayerNet, X: Mat, which: readonly KernelName[] = ['ck', 'ntk1', 'ntk']): NetworkKernels {
+  const fast = networkKernelsNative(net, X, which);
+  if (fast) return fast;
   const needD = which.includes('ntk1') || which.includes('ntk');
   const needCk = which.includes('ck') || which.includes('ntk');
   const cache = forward(net, X, { derivative: needD });

@@ -66,6 +66,39 @@ export interface LinalgBackend {
     id: number, Z: Float64Array, v: Float64Array, r: Float64Array, G: Float64Array, h: number, n: number,
     param: number, scale: number,
   ): void;
+  /**
+   * Optional: syrk that writes only the lower triangle of C (the strict upper one is left as
+   * it was); `kernelsFinish` then symmetrizes. Same values as `syrk` in the lower triangle.
+   */
+  syrkLowerOnly?(
+    trans: boolean, n: number, k: number, alpha: number,
+    A: Float64Array, offA: number, lda: number, beta: number,
+    C: Float64Array, offC: number, ldc: number,
+  ): void;
+  /**
+   * Optional: outF = (σ(Z) − shift)/scale and outM[i + j·h] = v_i·(σ'(Z_ij)/scale) over an h×n
+   * buffer in one pass (σ(Z) and diag(v)·σ'(Z)); outM may be Z itself.
+   */
+  activationWeighted?(
+    id: number, Z: Float64Array, outF: Float64Array, outM: Float64Array, h: number, n: number, v: Float64Array,
+    param: number, shift: number, scale: number,
+  ): void;
+  /** Optional: G[i + j·h] = v_i·r_j·D[i + j·h] over an h×n buffer (the gradient factor from a stored σ'). */
+  gradFactor?(D: Float64Array, v: Float64Array, r: Float64Array, G: Float64Array, h: number, n: number): void;
+  /**
+   * Optional: one optimizer step over the first len entries of p, in place, operation for
+   * operation as the TypeScript loops of src/train/train.ts. kind 0: p −= eta·g; 1: Adam with
+   * moments m, v and bias corrections c1, c2; 2: AdaGrad (v accumulates g²).
+   */
+  optimizerUpdate?(
+    kind: 0 | 1 | 2, p: Float64Array, g: Float64Array, m: Float64Array | null, v: Float64Array | null, len: number,
+    eta: number, b1: number, b2: number, c1: number, c2: number, eps: number,
+  ): void;
+  /**
+   * Optional: on lower triangles left by `syrkLowerOnly` (n×n, contiguous), K1 ← K1 ⊙ Gx and,
+   * with ntk, Gx ← CK + K1; then CK, K1 (and Gx) are symmetrized.
+   */
+  kernelsFinish?(CK: Float64Array, K1: Float64Array, Gx: Float64Array, n: number, ntk: boolean): void;
   setThreads(threads: number): void;
   getThreads(): number;
   /** What computes: BLAS library and version string, CPU kernel name. */

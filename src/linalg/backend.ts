@@ -59,6 +59,10 @@ interface NativeAddon {
   potrs: LinalgBackend['potrs'];
   actApply: NonNullable<LinalgBackend['activation']>;
   actGradOuter: NonNullable<LinalgBackend['activationGradOuter']>;
+  actApplyWeighted?: LinalgBackend['activationWeighted'];
+  gradFactor?: LinalgBackend['gradFactor'];
+  optUpdate?: LinalgBackend['optimizerUpdate'];
+  kernelsFinish?: LinalgBackend['kernelsFinish'];
   setThreads(t: number): void;
   getThreads(): number;
   info(): { config: string; corename: string; threads: number };
@@ -88,6 +92,16 @@ export function loadNativeBackend(): LinalgBackend | null {
       potrs: a.potrs,
       activation: a.actApply,
       activationGradOuter: a.actGradOuter,
+      // An addon built before kernelsFinish existed ignores syrk's lowerOnly flag: offer the
+      // lower-only syrk only with the pass that completes it.
+      syrkLowerOnly: a.kernelsFinish
+        ? (tr, n, k, alpha, A, offA, lda, beta, C, offC, ldc) =>
+            (a.syrk as (...args: unknown[]) => void)(tr, n, k, alpha, A, offA, lda, beta, C, offC, ldc, true)
+        : undefined,
+      activationWeighted: a.actApplyWeighted,
+      gradFactor: a.gradFactor,
+      optimizerUpdate: a.optUpdate,
+      kernelsFinish: a.kernelsFinish,
       setThreads: (t) => a.setThreads(t),
       getThreads: () => a.getThreads(),
       describe: () => {

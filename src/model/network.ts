@@ -11,6 +11,7 @@
  *   ∇_W L = (1/(n√(dh))) [(v rᵀ) ⊙ σ'(Z)] Xᵀ
  */
 import { type Activation, applyActivationBulk, derivativeOuterProduct } from '../activations';
+import { backend } from '../linalg/backend';
 import { matmul, matvec } from '../linalg/ops';
 import { type Mat, ShapeError, assertFinite, assertFiniteArray, clone, shapeOf, zeros } from '../linalg/mat';
 import type { Rng } from '../random';
@@ -79,6 +80,9 @@ export interface ForwardCache {
   f: Float64Array;
   hasDerivative: boolean;
 }
+
+/** Below this many entries an elementwise pass stays in TypeScript (a call into the addon costs as much). */
+export const NATIVE_PASS_MIN = 4096;
 
 export function allocForward(h: number, n: number): ForwardCache {
   return { Z: zeros(h, n), A: zeros(h, n), D: zeros(h, n), f: new Float64Array(n), hasDerivative: false };
@@ -172,7 +176,11 @@ export function gradients(
   if (layers !== 'second') {
     // G_ij = v_i r_j σ'(Z_ij): one pass over the h×n buffer, from σ'(Z) when the forward pass
     // kept it, else straight from Z (training does this: σ'(Z) is never stored).
-    if (cache.hasDerivative) {
+    const b = backend();
+    if (cache.hasDerivative && b.gradFactor && h * n >= NATIVE_PASS_MIN) {
+      // The same products on the BLAS threads (bit-identical to the loop below).
+      b.gradFactor(cache.D.data, net.v, r, grads.G.data, h, n);
+    } else if (cache.hasDerivative) {
       const G = grads.G.data, D = cache.D.data, v = net.v;
       for (let j = 0; j < n; j++) {
         const rj = r[j]!;

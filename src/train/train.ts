@@ -10,6 +10,7 @@
  * once; a step allocates nothing proportional to h·d or h·n.
  */
 import { derivativeComesFree } from '../activations';
+import { backend } from '../linalg/backend';
 import { type Mat, ShapeError, zeros } from '../linalg/mat';
 import {
   type ForwardCache,
@@ -23,6 +24,7 @@ import {
   gradients,
   mseLoss,
   netDims,
+  NATIVE_PASS_MIN,
 } from '../model/network';
 import type { Rng } from '../random';
 
@@ -182,8 +184,12 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
     forward(net, X, { derivative: keepDerivative(n), cache: full });
     featuresReady = true;
   };
+  // The full-batch loss alone (stop rule, observers, the end of training) needs f(X) only: no
+  // σ'(Z). f is the same number with or without it (σ comes from the same call either way).
+  // The forward pass of a GD step, which the gradient uses, goes through fullForward.
   const fullLoss = (): number => {
-    fullForward();
+    if (frozenFeatures && featuresReady) readout(net, full);
+    else { forward(net, X, { derivative: false, cache: full }); featuresReady = true; }
     let s = 0;
     for (let j = 0; j < n; j++) { const r = full.f[j]! - (y[j] as number); s += r * r; }
     return s / (2 * n);
@@ -316,6 +322,15 @@ function updateArray(
   eta: number, t: number, b1: number, b2: number, epsAdam: number, epsAda: number,
 ): void {
   const len = p.length;
+  const be = backend();
+  if (be.optimizerUpdate && len >= NATIVE_PASS_MIN) {
+    // The loops below, operation for operation, in the addon on the BLAS threads (bit-identical:
+    // test/engine/native-passes.test.ts). Adam's bias corrections are formed here, as below.
+    if (name === 'gd' || name === 'sgd') be.optimizerUpdate(0, p, g, null, null, len, eta, 0, 0, 1, 1, 0);
+    else if (name === 'adam') be.optimizerUpdate(1, p, g, m!, v!, len, eta, b1, b2, 1 - b1 ** t, 1 - b2 ** t, epsAdam);
+    else be.optimizerUpdate(2, p, g, null, v!, len, eta, 0, 0, 1, 1, epsAda);
+    return;
+  }
   switch (name) {
     case 'gd':
     case 'sgd':

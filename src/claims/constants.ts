@@ -111,6 +111,6 @@ export function constantPlots(def: ClaimDefinition, tier: Tier, predictedObserva
     id: `constant-${o.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
     title: `${def.observables[o]!.label}: ${vs.map((v) => constantText(k.symbol, v)).join(' vs ')}`,
     observables: vs.map((v, i) => (i === 0 ? o : `${o}${constantSuffix(k.symbol, v)}`)),
-    caption: `${k.label}; ${constantText(k.symbol, vs[0]!)} is the baseline. A prediction is REFUTED only where every constant refutes it.`,
+    caption: `${k.label}; baseline ${constantText(k.symbol, vs[0]!)}; REFUTED only where every ${k.symbol} refutes`,
   }));
 }

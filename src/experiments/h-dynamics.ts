@@ -640,7 +640,7 @@ export const H_EARLY_PHASE = {
 export const EARLY_SIZE_CONSTANT = {
   key: 'sizeConstant',
   symbol: 'c_n',
-  label: 'n = m = c_n·d^{1+α} (the theorems ask n, m ≳ d^{1+α}; c_n = 1 is the baseline, c_n = 4 the larger constant)',
+  label: 'n = m = c_n·d^{1+α} (the theorems: n, m ≳ d^{1+α})',
   favours: 'larger',
   values: { smoke: [1, 4], standard: [1, 4], paper: [1, 4] },
 } as const satisfies ConstantSweep;

@@ -30,8 +30,9 @@ import type { Activation } from '../activations';
 import { closedFormKind, closedFormPair } from './expected';
 import { gram } from '../linalg/ops';
 import { type Mat, ShapeError, assertFinite, shapeOf, zeros } from '../linalg/mat';
+import { type CnnLayers, circularPatch } from '../model/cnn-patches';
 
-export type CnnLayers = 'first' | 'second' | 'both';
+export { type CnnLayers, circularPatch } from '../model/cnn-patches';
 
 export interface CircularCnnKernelOptions {
   /** Which layers are trained (default 'both': Θ1 + Θ2). */
@@ -120,17 +121,6 @@ function hypercubeKernel(X: Mat, act: Activation, q: number, layers: CnnLayers):
   return out;
 }
 
-/** Rows p, p+1, …, p+q−1 (mod d) of X: the q×n patch matrix at position p. */
-export function circularPatch(X: Mat, q: number, p: number): Mat {
-  const d = X.rows;
-  const n = X.cols;
-  const P = zeros(q, n);
-  for (let j = 0; j < n; j++) {
-    const src = X.offset + j * X.ld;
-    for (let t = 0; t < q; t++) P.data[t + j * q] = X.data[src + ((p + t) % d)]!;
-  }
-  return P;
-}
 
 function generalKernel(X: Mat, act: Activation, q: number, layers: CnnLayers): Mat {
   const d = X.rows;

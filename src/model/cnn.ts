@@ -14,11 +14,10 @@
  */
 import type { Activation } from '../activations';
 import { applyWithDerivativeToMat } from '../activations/bulk';
-import { circularPatch } from '../kernels/cnn';
+import { type CnnLayers, circularPatch } from './cnn-patches';
 import { gram, matmul } from '../linalg/ops';
 import { type Mat, ShapeError, assertFinite, shapeOf, zeros } from '../linalg/mat';
 import type { Rng } from '../random';
-import type { CnnLayers } from '../kernels/cnn';
 
 export interface CircularCnn {
   /** Filters, m×q. */

@@ -92,7 +92,9 @@ export interface TrainConfig {
    * With onDivergence 'return': which network a diverged run returns (result.net).
    * Snapshots are taken every `snapshotEvery` steps, from step 0 on, with the full-batch loss
    * of that iterate (like an observer: for GD one extra forward pass at each snapshot step).
-   *   - 'last-finite' (default): the last snapshot whose loss was finite;
+   *   - 'last-finite' (default): the last snapshot whose loss was finite (for GD the divergence
+   *     check of an iterate comes after its snapshot, so this can be the blown-up iterate itself
+   *     when its loss is finite but past the divergence level);
    *   - 'best': the snapshot with the lowest finite loss (the initial network if none was lower).
    */
   snapshot?: SnapshotRule;
@@ -202,6 +204,9 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
   }
   if (cfg.snapshot !== undefined && cfg.snapshot !== 'last-finite' && cfg.snapshot !== 'best') {
     throw new RangeError(`train${ctx}: snapshot must be 'last-finite' or 'best', got '${String(cfg.snapshot)}'`);
+  }
+  if ((cfg.snapshot !== undefined || cfg.snapshotEvery !== undefined) && cfg.onDivergence !== 'return') {
+    throw new RangeError(`train${ctx}: snapshot and snapshotEvery choose the network of a diverged run: they need onDivergence 'return'`);
   }
   if (cfg.snapshotEvery !== undefined && !(Number.isInteger(cfg.snapshotEvery) && cfg.snapshotEvery >= 1)) {
     throw new RangeError(`train${ctx}: snapshotEvery must be an integer ≥ 1, got ${cfg.snapshotEvery}`);

@@ -323,5 +323,6 @@ describe('divergence as a result (onDivergence: return)', () => {
     expect(() => train(cloneNet(net), X, y, { ...cfg, onDivergence: 'return', snapshot: 'first' as 'best' })).toThrow(/snapshot must be 'last-finite' or 'best'/);
     expect(() => train(cloneNet(net), X, y, { ...cfg, onDivergence: 'return', snapshotEvery: 0 })).toThrow(/snapshotEvery must be an integer/);
     expect(() => train(cloneNet(net), X, y, { ...cfg, onDivergence: 'ignore' as 'return' })).toThrow(/onDivergence must be 'throw' or 'return'/);
+    expect(() => train(cloneNet(net), X, y, { ...cfg, snapshot: 'best' })).toThrow(/need onDivergence 'return'/);
   });
 });

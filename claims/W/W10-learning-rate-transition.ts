@@ -25,10 +25,10 @@
  */
 import { defineClaim, type JobOutput } from 'ntk-verify';
 import { notMeasuredAll } from 'ntk-verify/experiments';
-import { trainGuarded, spikeMeasures, sweepIndependentRng, testError } from 'ntk-verify/experiments';
+import { spikeMeasures, sweepIndependentRng, testError } from 'ntk-verify/experiments';
 import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
 import type { Rng } from 'ntk-verify';
-import { twMargin } from 'ntk-verify';
+import { cloneNet, train, twMargin } from 'ntk-verify';
 
 const setting = {
   n: 2000,
@@ -217,23 +217,23 @@ function runJob(
     maxEpochs: s.maxEpochs as number, lossBelow: s.lossBelow as number, rng: shared.split('minibatches'),
     context: `W10 η=${eta} n=${n}`,
   };
-  const r = trainGuarded(p.net, X, y, cfg);
+  const r = train(cloneNet(p.net), X, y, { ...cfg, onDivergence: 'return' });
   const m0 = spikeMeasures(p.net, X, y, beta, { spectra: keepDetail });
   // A diverged run has no trained network: its measures are not taken (the last finite epoch
-  // snapshot that trainGuarded keeps is a network in mid blow-up, not a trained one).
-  const mt = r.diverged ? undefined : spikeMeasures(r.net, X, y, beta, { spectra: keepDetail });
+  // snapshot that train() returns is a network in mid blow-up, not a trained one).
+  const mt = r.divergence ? undefined : spikeMeasures(r.net, X, y, beta, { spectra: keepDetail });
   const tw = twMargin(p.dims.h, p.dims.d, { s2: p.dims.h / p.dims.d });
 
   const meta: Record<string, string | number | boolean> = {
     n, d: p.dims.d, h: p.dims.h, etaMseReading: eta / 2, stoppedBy: r.stoppedBy, hitCap: r.hitCap,
     finalLoss: r.finalLoss, twRel: tw.sigma / tw.mu, 'mpRatio:(1/h)WᵀW': p.dims.d / p.dims.h,
   };
-  if (r.diverged) {
-    meta.divergedAtStep = r.divergedAtStep!;
-    meta.divergence = r.divergence!;
+  if (r.divergence) {
+    meta.divergedAtStep = r.divergence.step;
+    meta.divergence = r.divergence.reason;
   }
   const top = Math.max(...sweep.values[tier]);
-  if (eta === top && r.diverged) {
+  if (eta === top && r.divergence) {
     meta.divergesAt = eta;
   } else if (eta === top) {
     // Where does training diverge above the grid? A few epochs per probe rate.
@@ -241,9 +241,9 @@ function runJob(
     let divergesAt = 0;
     for (const f of s.probeFactors as number[]) {
       const rate = eta * f;
-      const q = trainGuarded(p.net, X, y, { ...cfg, lr: rate, maxEpochs: s.probeEpochs as number, context: `W10 probe η=${rate}` });
-      probes.push(`η=${rate}: ${q.diverged ? `diverged at step ${q.divergedAtStep}` : `stable ${q.epochs} epochs`}`);
-      if (q.diverged) {
+      const q = train(cloneNet(p.net), X, y, { ...cfg, lr: rate, maxEpochs: s.probeEpochs as number, context: `W10 probe η=${rate}`, onDivergence: 'return' });
+      probes.push(`η=${rate}: ${q.divergence ? `diverged at step ${q.divergence.step}` : `stable ${q.epochs} epochs`}`);
+      if (q.divergence) {
         divergesAt = rate;
         break;
       }
@@ -260,7 +260,7 @@ function runJob(
     alignYck0: m0.alignYck,
     epochs: r.epochs,
     hitCap: r.hitCap ? 1 : 0,
-    diverged: r.diverged ? 1 : 0,
+    diverged: r.divergence ? 1 : 0,
     refSpike: s.spikeRatio as number,
   };
   // Measured on the trained network.
@@ -279,7 +279,7 @@ function runJob(
   const out: JobOutput = {
     // In the order the observables are declared.
     values: Object.fromEntries(Object.keys(observables).filter((k) => k in all).map((k) => [k, all[k]!])),
-    ...(trained ? {} : { notMeasured: notMeasuredAll(TRAINED_OBSERVABLES, r.divergence!) }),
+    ...(trained ? {} : { notMeasured: notMeasuredAll(TRAINED_OBSERVABLES, r.divergence!.reason) }),
     meta,
   };
   if (keepDetail) {

@@ -14,9 +14,9 @@
  */
 import { defineClaim, type JobOutput } from 'ntk-verify';
 import { notMeasuredAll } from 'ntk-verify/experiments';
-import { subspaceAngles, testError, trainGuarded } from 'ntk-verify/experiments';
+import { subspaceAngles, testError } from 'ntk-verify/experiments';
 import { type WSetting, wProblem } from 'ntk-verify/experiments';
-import { zeros } from 'ntk-verify';
+import { cloneNet, train, zeros } from 'ntk-verify';
 import type { Rng } from 'ntk-verify';
 import type { TrainConfig } from 'ntk-verify';
 
@@ -248,10 +248,10 @@ function runJob(n: number, s: Record<string, unknown>, rng: Rng, keepDetail: boo
       series[`mean cos² (${NAME[o]}) vs step`] = cos;
       series[`test MSE (${NAME[o]}) vs step`] = err;
     }
-    const r = trainGuarded(p.net, X, y, cfg);
+    const r = train(cloneNet(p.net), X, y, { ...cfg, onDivergence: 'return' });
     // A diverged run has no trained network: its angles, test error and final loss are not
-    // measured (the last finite epoch snapshot that trainGuarded keeps is not scored).
-    const a = r.diverged ? undefined : subspaceAngles(r.net.W, B, m);
+    // measured (the last finite epoch snapshot that train() returns is not scored).
+    const a = r.divergence ? undefined : subspaceAngles(r.net.W, B, m);
     const deg = a ? Array.from(a.angles, (v) => (v * 180) / Math.PI) : [];
     if (a) {
       values[`testErr_${o}`] = testError(r.net, Xt, yt);
@@ -262,25 +262,25 @@ function runJob(n: number, s: Record<string, unknown>, rng: Rng, keepDetail: boo
       values[`meanDirCos2_${o}`] = subspaceAngles(r.net.W, meanDir, m).meanCos2;
     }
     values[`steps_${o}`] = r.steps;
-    values[`hitCap_${o}`] = (o === 'adam' && !r.diverged) || r.hitCap ? 1 : 0;
+    values[`hitCap_${o}`] = (o === 'adam' && !r.divergence) || r.hitCap ? 1 : 0;
     if (a) {
       values[`finalLoss_${o}`] = r.finalLoss;
       meta[`angles_${o}`] = deg.map((v) => v.toFixed(1)).join(', ');
     } else {
-      Object.assign(notMeasured, notMeasuredAll(TRAINED.map((k) => `${k}_${o}`), r.divergence!));
+      Object.assign(notMeasured, notMeasuredAll(TRAINED.map((k) => `${k}_${o}`), r.divergence!.reason));
     }
     meta[`stoppedBy_${o}`] = r.stoppedBy;
-    if (r.diverged) meta[`diverged_${o}`] = r.divergence!;
+    if (r.divergence) meta[`diverged_${o}`] = r.divergence.reason;
     if (keepDetail) series[`training loss (${NAME[o]})`] = r.lossHistory.map((h) => [h.step, h.loss]);
   }
 
   // The other reading of the rates: 2η for GD and SGD (diverges fast when it diverges).
   for (const o of ['gd', 'sgd'] as const) {
     const cfg = { ...cfgs[o], lr: 2 * (cfgs[o].lr as number), observers: [], context: ctxOf(`${NAME[o]} 2η`) };
-    const r = trainGuarded(p.net, X, y, cfg);
-    values[`diverged_${o}2x`] = r.diverged ? 1 : 0;
-    meta[`${o}2x`] = r.diverged
-      ? `diverged at step ${r.divergedAtStep}`
+    const r = train(cloneNet(p.net), X, y, { ...cfg, onDivergence: 'return' });
+    values[`diverged_${o}2x`] = r.divergence ? 1 : 0;
+    meta[`${o}2x`] = r.divergence
+      ? `diverged at step ${r.divergence.step}`
       : `test MSE ${testError(r.net, Xt, yt).toPrecision(3)}, mean cos² ${subspaceAngles(r.net.W, B, m).meanCos2.toPrecision(3)}, ${r.stoppedBy}`;
   }
   return { values, ...(Object.keys(notMeasured).length > 0 ? { notMeasured } : {}), meta, ...(keepDetail ? { series } : {}) };

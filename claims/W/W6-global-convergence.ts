@@ -136,7 +136,7 @@ export default defineClaim({
       meta[`lamMax_${v.s}`] = trainedLamMax(k0, 'first');
       const eta = rateFor({ rule: v.r, fixed: s.etaFixed as number, fraction: s.stabilityFraction as number }, { n, d: p.dims.d, act, lamMax: trainedLamMax(k0, 'first') });
       const run = trainToConvergence(net0, p.data.X, p.data.y, {
-        optimizer: 'gd', layers: 'first', eta, relEll: s.relEll as number, cap: s.stepCap as number, track: true, keepDivergence: true,
+        optimizer: 'gd', layers: 'first', eta, relEll: s.relEll as number, cap: s.stepCap as number, track: true, onDivergence: 'return',
         context: `W6 n=${n} ${v.key}`,
       });
       const scan = scanTheorem52(run.track!, { eta, alpha: k0.alpha, n });

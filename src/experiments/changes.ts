@@ -10,7 +10,7 @@ import { matrixNorms, symmetricSpectralNorm, type MatrixNorms } from '../spectra
 import { type TrainConfig, type TrainResult, train } from '../train/train';
 
 /** Trains a copy of `net0` (left untouched) and returns both. */
-export function trainCopy(net0: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: TrainConfig): { net0: TwoLayerNet; net: TwoLayerNet; result: TrainResult } {
+export function trainCopy(net0: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: TrainConfig & { onDivergence?: 'throw' }): { net0: TwoLayerNet; net: TwoLayerNet; result: TrainResult } {
   const net = cloneNet(net0);
   const result = train(net, X, y, cfg);
   return { net0, net, result };

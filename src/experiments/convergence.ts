@@ -23,7 +23,7 @@ import { type Mat, clone, eigvalsh, isContiguous } from '../linalg';
 import { cloneNet, type TwoLayerNet } from '../model/network';
 import type { Rng } from '../random';
 import { matrixNorms, wasserstein2, weightGramSpectrum } from '../spectra';
-import { DivergenceError, type Layers, type TrainResult, train } from '../train/train';
+import { type Divergence, type Layers, type SnapshotRule, type TrainOutcome, train } from '../train/train';
 
 // ---------------------------------------------------------------------------------------------
 // Rates.
@@ -129,10 +129,12 @@ export interface ConvergenceConfig {
   /** Label for errors. */
   context: string;
   /**
-   * On divergence (loss NaN/Inf or ×1e6), return the partial run with `diverged` set
-   * instead of throwing train()'s DivergenceError (W6: a divergence is a counterexample).
+   * train()'s: on divergence (loss NaN/Inf or ×1e6), 'throw' (default) throws its
+   * DivergenceError; 'return' returns the run with `diverged` set (W6: a divergence is a
+   * counterexample), its `net` the snapshot `snapshot` chooses (default 'last-finite').
    */
-  keepDivergence?: boolean;
+  onDivergence?: 'throw' | 'return';
+  snapshot?: SnapshotRule;
 }
 
 export interface Track {
@@ -161,7 +163,9 @@ export interface ConvergenceRun {
   hitCap: boolean;
   /** Training diverged (loss NaN/Inf or ×1e6): the run holds the partial history. */
   diverged: boolean;
-  stoppedBy: TrainResult['stoppedBy'] | 'diverged';
+  stoppedBy: TrainOutcome['stoppedBy'];
+  /** When diverged: train()'s account (step, loss, notMeasured reason, snapshot). */
+  divergence?: Divergence;
   track?: Track;
 }
 
@@ -169,8 +173,9 @@ export interface ConvergenceRun {
  * Trains a copy of `net0` (left untouched) until ℓ_t/ℓ_0 ≤ relEll or the cap. With
  * `track`, an observer records ℓ_t, ‖W_t − W_0‖_F and the path length at every GD step —
  * O(hd) a step on top of train()'s work (which adds one forward pass at observed steps).
- * A divergence throws train()'s DivergenceError (naming the run), unless `keepDivergence`:
- * then the run reports it with what was recorded up to then.
+ * A divergence throws train()'s DivergenceError (naming the run), unless onDivergence is
+ * 'return': then the run reports it with what was recorded up to then (ℓ_T is the loss at the
+ * blow-up; `net` is train()'s snapshot).
  */
 export function trainToConvergence(net0: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: ConvergenceConfig): ConvergenceRun {
   const n = X.cols;
@@ -202,32 +207,27 @@ export function trainToConvergence(net0: TwoLayerNet, X: Mat, y: ArrayLike<numbe
       }]
     : [];
   const stochastic = cfg.optimizer === 'sgd';
-  let result: Omit<TrainResult, 'stoppedBy' | 'converged'> & { stoppedBy?: TrainResult['stoppedBy'] };
-  let diverged = false;
-  try {
-    result = train(net, X, y, {
-      optimizer: cfg.optimizer,
-      lr: cfg.eta,
-      layers: cfg.layers,
-      relLossBelow: cfg.relEll * cfg.relEll,
-      ...(stochastic ? { maxEpochs: cfg.cap, batchSize: cfg.batchSize, rng: cfg.rng } : { maxSteps: cfg.cap }),
-      observers,
-      context: cfg.context,
-    });
-  } catch (e) {
-    if (!(e instanceof DivergenceError) || !cfg.keepDivergence) throw e;
-    diverged = true;
-    result = e.partial;
-  }
+  const result = train(net, X, y, {
+    optimizer: cfg.optimizer,
+    lr: cfg.eta,
+    layers: cfg.layers,
+    relLossBelow: cfg.relEll * cfg.relEll,
+    ...(stochastic ? { maxEpochs: cfg.cap, batchSize: cfg.batchSize, rng: cfg.rng } : { maxSteps: cfg.cap }),
+    observers,
+    context: cfg.context,
+    ...(cfg.onDivergence ? { onDivergence: cfg.onDivergence } : {}),
+    ...(cfg.snapshot ? { snapshot: cfg.snapshot } : {}),
+  });
+  const { divergence } = result;
   const ell0 = Math.sqrt(2 * n * result.initialLoss);
-  const ellT = Math.sqrt(2 * n * result.finalLoss);
+  const ellT = Math.sqrt(2 * n * (divergence ? divergence.loss : result.finalLoss));
   const ratio = ellT / ell0;
-  const stoppedBy = diverged ? 'diverged' : result.stoppedBy!;
   return {
-    net0, net, eta: cfg.eta, steps: result.steps, epochs: result.epochs, ell0, ellT, ratio,
-    reached: !diverged && ratio <= cfg.relEll,
-    hitCap: stoppedBy === 'maxSteps' || stoppedBy === 'maxEpochs',
-    diverged, stoppedBy,
+    net0, net: result.net, eta: cfg.eta, steps: result.steps, epochs: result.epochs, ell0, ellT, ratio,
+    reached: !divergence && ratio <= cfg.relEll,
+    hitCap: result.hitCap,
+    diverged: divergence !== undefined, stoppedBy: result.stoppedBy,
+    ...(divergence ? { divergence } : {}),
     ...(cfg.track ? { track: { ell: Float64Array.from(ell), dist: Float64Array.from(dist), path: Float64Array.from(path) } } : {}),
   };
 }

@@ -23,8 +23,7 @@ import { type KernelName, networkKernels } from '../kernels/empirical';
 import { lazyRegression } from '../kernels/lazy';
 import { type TwoLayerNet, cloneNet, predict } from '../model/network';
 import { fitPowerLaw, mse, r2, wasserstein2, weightGramSpectrum, type PowerLawFit } from '../spectra';
-import { DivergenceError, type Observer, type TrainResult, type TrainState, train } from '../train/train';
-import { divergenceReason } from './not-measured';
+import { type Observer, type TrainOutcome, type TrainState, train } from '../train/train';
 import type { Rng } from '../random';
 import { eigvalsh } from '../linalg/ops';
 import type { Mat } from '../linalg/mat';
@@ -197,12 +196,13 @@ export interface CaseRun {
    * (reason in `divergence`) and may show the best iterate's scores, labelled, in meta.
    */
   net: TwoLayerNet;
-  result: TrainResult | undefined;
-  /** True when the loss blew up (DivergenceError: NaN/Inf or > 10⁶× the initial loss). */
+  /** train()'s result (stoppedBy 'diverged', with its `divergence`, when the run diverged). */
+  result: TrainOutcome;
+  /** True when the loss blew up (NaN/Inf or > 10⁶× the initial loss). */
   diverged: boolean;
   /**
    * When diverged: the reason for JobOutput.notMeasured, 'training diverged at step 32 (loss
-   * 1.2e+14, initial 0.912)' (divergenceReason). A diverged run has no trained network: claims
+   * 1.2e+14, initial 0.912)' (train()'s divergence.reason). A diverged run has no trained network: claims
    * report what needs one as not measured with this reason, not at the best iterate.
    */
   divergence?: string;
@@ -230,45 +230,31 @@ export function runCase(net0: TwoLayerNet, X: Mat, y: Float64Array, o: CaseRunOp
   const lrSchedule = o.schedule === 'stepDecay'
     ? (epoch: number) => STEP_DECAY.factor ** Math.floor(epoch / STEP_DECAY.everyEpochs)
     : undefined;
-  // Best iterate so far, in case the run diverges.
-  let best = { loss: Infinity, epoch: 0, W: net0.W, v: net0.v };
-  const spe = c.batch === undefined ? 1 : Math.ceil(X.cols / Math.min(c.batch, X.cols));
-  const every = c.batch === undefined ? DIVERGED_SNAPSHOT_EVERY : spe;
-  const snapshot: Observer = {
-    at: (step) => step % every === 0,
-    fn: (st) => {
-      if (Number.isFinite(st.loss) && st.loss < best.loss) {
-        const copy = cloneNet(st.net);
-        best = { loss: st.loss, epoch: st.epoch, W: copy.W, v: copy.v };
-      }
-    },
+  // In case the run diverges, train() returns its best iterate (snapshots every epoch; GD
+  // every DIVERGED_SNAPSHOT_EVERY steps).
+  const every = c.batch === undefined ? DIVERGED_SNAPSHOT_EVERY : Math.ceil(X.cols / Math.min(c.batch, X.cols));
+  const result = train(net, X, y, {
+    optimizer: c.optimizer,
+    lr: rate,
+    layers: 'both',
+    ...(c.batch !== undefined ? { batchSize: c.batch } : {}),
+    maxEpochs: o.maxEpochs,
+    lossBelow: o.lossBelow,
+    rng: o.rng.split(`shuffle:${key}`),
+    ...(lrSchedule ? { lrSchedule } : {}),
+    ...(o.observers ? { observers: o.observers } : {}),
+    context: `${o.context ?? ''} ${key}`.trim(),
+    onDivergence: 'return',
+    snapshot: 'best',
+    snapshotEvery: every,
+  });
+  const d = result.divergence;
+  return {
+    key, label: variantLabel(o.caseId, o.reading, o.schedule), rate, net: result.net, result, diverged: d !== undefined,
+    ...(d ? { divergence: d.reason } : {}), netEpoch: d ? d.snapshotEpoch : result.epochs,
+    steps: result.steps, epochs: result.epochs, finalLoss: d ? d.loss : result.finalLoss, converged: result.converged,
+    hitCap: d ? false : !result.converged, ms: performance.now() - t0,
   };
-  const observers = [snapshot, ...(o.observers ?? [])];
-  try {
-    const result = train(net, X, y, {
-      optimizer: c.optimizer,
-      lr: rate,
-      layers: 'both',
-      ...(c.batch !== undefined ? { batchSize: c.batch } : {}),
-      maxEpochs: o.maxEpochs,
-      lossBelow: o.lossBelow,
-      rng: o.rng.split(`shuffle:${key}`),
-      ...(lrSchedule ? { lrSchedule } : {}),
-      observers,
-      context: `${o.context ?? ''} ${key}`.trim(),
-    });
-    return {
-      key, label: variantLabel(o.caseId, o.reading, o.schedule), rate, net, result, diverged: false, netEpoch: result.epochs,
-      steps: result.steps, epochs: result.epochs, finalLoss: result.finalLoss, converged: result.converged,
-      hitCap: !result.converged, ms: performance.now() - t0,
-    };
-  } catch (e) {
-    if (!(e instanceof DivergenceError)) throw e;
-    return {
-      key, label: variantLabel(o.caseId, o.reading, o.schedule), rate, net: { W: best.W, v: best.v, act: net0.act },
-      result: undefined, diverged: true, divergence: divergenceReason(e), netEpoch: best.epoch, steps: e.step, epochs: e.partial.epochs, finalLoss: e.loss, converged: false, hitCap: false, ms: performance.now() - t0,
-    };
-  }
 }
 
 export interface TestScores {

@@ -3,8 +3,6 @@
  * Figs. 2, 3, 17–19: measurements that tell a network whose weights kept their random
  * bulk (lazy) from one whose weights grew an outlier aligned with the teacher.
  *
- *   - trainGuarded: training that records divergence (DivergenceError) instead of
- *     throwing, and keeps the last network whose full-batch loss was finite;
  *   - spikeMeasures: λ_max of W Wᵀ/d and of CK, their second eigenvalues (the bulk edge
  *     left behind when the top one is an outlier), the alignment |βᵀu₁| of the top right
  *     singular vector of W with the teacher direction, and |yᵀv₁|/‖y‖ of the top
@@ -18,11 +16,9 @@
 import { networkKernels } from '../kernels/empirical';
 import type { Mat } from '../linalg/mat';
 import { eigvalsh, gram, topEigenpairs } from '../linalg/ops';
-import { cloneNet, predict, type TwoLayerNet } from '../model/network';
+import { predict, type TwoLayerNet } from '../model/network';
 import { type Rng, rngFor } from '../random';
 import { mpEdges, mse, principalAngles } from '../spectra';
-import { DivergenceError, type StopReason, type TrainConfig, train } from '../train/train';
-import { divergenceReason } from './not-measured';
 
 // ---------------------------------------------------------------------------------------------
 // One draw for every value of a swept hyper-parameter.
@@ -48,78 +44,6 @@ export function sweepIndependentRng(rng: Rng, label = 'shared-over-sweep'): Rng 
   }
   const [root, claim, , trial] = parts as [string | number, string, number, number];
   return rngFor(root, claim, label, trial);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Training that records divergence.
-
-export interface GuardedTrainResult {
-  /**
-   * The trained network; after a divergence, the last snapshot (taken at the end of every
-   * epoch) whose full-batch loss was finite and below the divergence level.
-   */
-  net: TwoLayerNet;
-  diverged: boolean;
-  /** Optimizer step at which the divergence was detected (when diverged). */
-  divergedAtStep?: number;
-  /**
-   * When diverged: the reason for JobOutput.notMeasured, 'training diverged at step 25 (loss
-   * 3.1e+9, initial 0.52)' (divergenceReason). Claims report what needs a trained network as
-   * not measured with it; the snapshot in `net` is not a trained network.
-   */
-  divergence?: string;
-  /** Epoch of the snapshot returned in `net` (the last one for a run that did not diverge). */
-  snapshotEpoch: number;
-  stoppedBy: StopReason | 'diverged';
-  converged: boolean;
-  /** The step or epoch cap ended the run (not a loss threshold, not a divergence). */
-  hitCap: boolean;
-  steps: number;
-  epochs: number;
-  initialLoss: number;
-  /** Full-batch loss of `net`. */
-  finalLoss: number;
-  lossHistory: { step: number; loss: number }[];
-}
-
-/**
- * Trains a copy of `net0` (left untouched). A DivergenceError (loss NaN/Inf or 1e6× the
- * initial one) is caught and reported (`diverged`, `divergedAtStep`); the network returned
- * is then the snapshot at the end of the last epoch before it. Other errors propagate.
- */
-export function trainGuarded(net0: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: TrainConfig): GuardedTrainResult {
-  const net = cloneNet(net0);
-  const n = X.cols;
-  const batch = cfg.optimizer === 'gd' ? n : Math.min(cfg.batchSize ?? n, n);
-  const stepsPerEpoch = Math.ceil(n / batch);
-  const snap = cloneNet(net0);
-  let snapEpoch = 0;
-  let snapLoss = NaN;
-  const keep = {
-    at: (step: number) => step % stepsPerEpoch === 0,
-    fn: (s: { step: number; epoch: number; net: TwoLayerNet; loss: number }) => {
-      if (!Number.isFinite(s.loss)) return;
-      snap.W.data.set(s.net.W.data);
-      snap.v.set(s.net.v);
-      snapEpoch = s.epoch;
-      snapLoss = s.loss;
-    },
-  };
-  try {
-    const r = train(net, X, y, { ...cfg, observers: [...(cfg.observers ?? []), keep] });
-    return {
-      net, diverged: false, snapshotEpoch: r.epochs, stoppedBy: r.stoppedBy, converged: r.converged,
-      hitCap: !r.converged, steps: r.steps, epochs: r.epochs, initialLoss: r.initialLoss, finalLoss: r.finalLoss,
-      lossHistory: r.lossHistory,
-    };
-  } catch (e) {
-    if (!(e instanceof DivergenceError)) throw e;
-    return {
-      net: snap, diverged: true, divergedAtStep: e.step, divergence: divergenceReason(e), snapshotEpoch: snapEpoch, stoppedBy: 'diverged', converged: false,
-      hitCap: false, steps: e.partial.steps, epochs: e.partial.epochs, initialLoss: e.partial.initialLoss,
-      finalLoss: snapLoss, lossHistory: e.partial.lossHistory,
-    };
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

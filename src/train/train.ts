@@ -11,7 +11,7 @@
  */
 import { derivativeComesFree } from '../activations';
 import { backend } from '../linalg/backend';
-import { type Mat, ShapeError, zeros } from '../linalg/mat';
+import { type Mat, ShapeError, clone, zeros } from '../linalg/mat';
 import {
   type ForwardCache,
   type Gradients,
@@ -81,22 +81,80 @@ export interface TrainConfig {
   context?: string;
   /** A rate schedule: multiplies lr at a given epoch (e.g. ×0.1 every 100 epochs). */
   lrSchedule?: (epoch: number) => number;
+  /**
+   * What a divergence (loss NaN/Inf or above divergenceFactor × the initial loss) does:
+   * 'throw' (default) throws a DivergenceError; 'return' ends the run and returns it as a
+   * result with stoppedBy 'diverged' and `divergence` set, the network chosen by `snapshot`.
+   * Bad input (shapes, rates, caps) throws either way.
+   */
+  onDivergence?: 'throw' | 'return';
+  /**
+   * With onDivergence 'return': which network a diverged run returns (result.net).
+   * Snapshots are taken every `snapshotEvery` steps, from step 0 on, with the full-batch loss
+   * of that iterate (like an observer: for GD one extra forward pass at each snapshot step).
+   *   - 'last-finite' (default): the last snapshot whose loss was finite (for GD the divergence
+   *     check of an iterate comes after its snapshot, so this can be the blown-up iterate itself
+   *     when its loss is finite but past the divergence level);
+   *   - 'best': the snapshot with the lowest finite loss (the initial network if none was lower).
+   */
+  snapshot?: SnapshotRule;
+  /** Steps between snapshots (default: one epoch; for GD, every step). */
+  snapshotEvery?: number;
 }
 
 export type StopReason = 'loss' | 'relLoss' | 'maxSteps' | 'maxEpochs';
+export type SnapshotRule = 'last-finite' | 'best';
 
-export interface TrainResult {
+/** What every run reports (a DivergenceError carries it as `partial`). */
+export interface TrainRun {
   net: TwoLayerNet;
   steps: number;
   epochs: number;
-  stoppedBy: StopReason;
-  /** True when a loss threshold was reached (not a cap). */
-  converged: boolean;
   initialLoss: number;
   finalLoss: number;
   /** Full-batch loss history: [step, loss] at each evaluation (every step for GD). */
   lossHistory: { step: number; loss: number }[];
 }
+
+/** A run that ended without diverging. */
+export interface TrainResult extends TrainRun {
+  stoppedBy: StopReason;
+  /** True when a loss threshold was reached (not a cap). */
+  converged: boolean;
+  /** The step or epoch cap ended the run (not a loss threshold). */
+  hitCap: boolean;
+  divergence?: undefined;
+}
+
+/** How a run diverged (train with onDivergence: 'return'). */
+export interface Divergence {
+  /** Optimizer steps taken when the loss blew up, and that loss (NaN/±Infinity or > factor × initial). */
+  step: number;
+  loss: number;
+  /** The DivergenceError message train() throws by default (names the context, optimizer and rates). */
+  message: string;
+  /** One line for JobOutput.notMeasured: 'training diverged at step 37 (loss 3.1e+9, initial 0.52)'. */
+  reason: string;
+  /** The rule that chose result.net, and that snapshot's step and epoch (its loss is result.finalLoss). */
+  snapshot: SnapshotRule;
+  snapshotStep: number;
+  snapshotEpoch: number;
+}
+
+/**
+ * A run that diverged (only with onDivergence: 'return'). `net` is the snapshot the rule chose
+ * (a separate network: the one passed to train() holds the weights at the blow-up), and
+ * `finalLoss` its full-batch loss; steps, epochs and lossHistory go up to the blow-up.
+ */
+export interface DivergedTrainResult extends TrainRun {
+  stoppedBy: 'diverged';
+  converged: false;
+  hitCap: false;
+  divergence: Divergence;
+}
+
+/** What train() returns: a finished run, or (with onDivergence: 'return') a diverged one. */
+export type TrainOutcome = TrainResult | DivergedTrainResult;
 
 export class DivergenceError extends Error {
   override name = 'DivergenceError';
@@ -104,7 +162,7 @@ export class DivergenceError extends Error {
     message: string,
     readonly step: number,
     readonly loss: number,
-    readonly partial: Omit<TrainResult, 'stoppedBy' | 'converged'>,
+    readonly partial: TrainRun,
   ) {
     super(message);
   }
@@ -114,12 +172,24 @@ interface OptimizerState {
   mW?: Mat; vW?: Mat; mv?: Float64Array; vv?: Float64Array;
 }
 
+function sig(v: number): string {
+  return Number.isFinite(v) ? v.toPrecision(3) : String(v);
+}
+
+/** 'training diverged at step 37 (loss 3.1e+9, initial 0.52)': a not-measured reason. */
+function divergenceReason(step: number, loss: number, initialLoss: number): string {
+  return `training diverged at step ${step} (loss ${sig(loss)}, initial ${sig(initialLoss)})`;
+}
+
 /**
- * Trains `net` in place on (X d×n, y). Returns the history and why it stopped. Throws
- * DivergenceError (with the partial history) if the loss becomes NaN/Inf or grows by
- * the divergence factor.
+ * Trains `net` in place on (X d×n, y). Returns the history and why it stopped. If the loss
+ * becomes NaN/Inf or grows by the divergence factor, throws DivergenceError (with the partial
+ * history), or with onDivergence 'return' returns a DivergedTrainResult (see TrainConfig).
  */
-export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: TrainConfig): TrainResult {
+export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: TrainConfig & { onDivergence: 'return' }): TrainOutcome;
+export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: TrainConfig & { onDivergence?: 'throw' }): TrainResult;
+export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: TrainConfig): TrainOutcome;
+export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: TrainConfig): TrainOutcome {
   const ctx = cfg.context ? ` [${cfg.context}]` : '';
   checkData(`train${ctx}`, net, X, y);
   const { h, d } = netDims(net);
@@ -128,6 +198,18 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
   const lr2 = typeof cfg.lr === 'number' ? cfg.lr : cfg.lr.second;
   if (!Number.isFinite(lr1) || !Number.isFinite(lr2) || lr1 < 0 || lr2 < 0) {
     throw new RangeError(`train${ctx}: learning rates must be finite and non-negative, got ${lr1}, ${lr2}`);
+  }
+  if (cfg.onDivergence !== undefined && cfg.onDivergence !== 'throw' && cfg.onDivergence !== 'return') {
+    throw new RangeError(`train${ctx}: onDivergence must be 'throw' or 'return', got '${String(cfg.onDivergence)}'`);
+  }
+  if (cfg.snapshot !== undefined && cfg.snapshot !== 'last-finite' && cfg.snapshot !== 'best') {
+    throw new RangeError(`train${ctx}: snapshot must be 'last-finite' or 'best', got '${String(cfg.snapshot)}'`);
+  }
+  if ((cfg.snapshot !== undefined || cfg.snapshotEvery !== undefined) && cfg.onDivergence !== 'return') {
+    throw new RangeError(`train${ctx}: snapshot and snapshotEvery choose the network of a diverged run: they need onDivergence 'return'`);
+  }
+  if (cfg.snapshotEvery !== undefined && !(Number.isInteger(cfg.snapshotEvery) && cfg.snapshotEvery >= 1)) {
+    throw new RangeError(`train${ctx}: snapshotEvery must be an integer ≥ 1, got ${cfg.snapshotEvery}`);
   }
   if (!['gd', 'sgd', 'adam', 'adagrad'].includes(cfg.optimizer)) {
     throw new RangeError(`train${ctx}: unknown optimizer '${cfg.optimizer}' (known: gd, sgd, adam, adagrad)`);
@@ -195,7 +277,24 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
     return s / (2 * n);
   };
 
-  const observers = cfg.observers ?? [];
+  // With onDivergence 'return': snapshots for the network a diverged run returns, taken by an
+  // observer after the caller's (so they see the same iterates and losses the caller's do).
+  const snap: { rule: SnapshotRule; net: TwoLayerNet; step: number; epoch: number; loss: number } | undefined = cfg.onDivergence === 'return'
+    ? { rule: cfg.snapshot ?? 'last-finite', net: { W: clone(net.W), v: net.v.slice(), act: net.act }, step: 0, epoch: 0, loss: NaN }
+    : undefined;
+  const snapshotObserver = (s: NonNullable<typeof snap>, every: number): Observer => ({
+    at: (st) => st % every === 0,
+    fn: (st) => {
+      if (!Number.isFinite(st.loss)) return;
+      if (s.rule === 'best' && !(st.loss < (Number.isNaN(s.loss) ? Infinity : s.loss))) return;
+      clone(st.net.W, s.net.W);
+      s.net.v.set(st.net.v);
+      s.step = st.step;
+      s.epoch = st.epoch;
+      s.loss = st.loss;
+    },
+  });
+  const observers = snap ? [...(cfg.observers ?? []), snapshotObserver(snap, cfg.snapshotEvery ?? stepsPerEpoch)] : cfg.observers ?? [];
   const wants = (o: Observer, step: number) =>
     o.at === undefined ? true : Array.isArray(o.at) ? o.at.includes(step) : o.at(step);
   const notify = (state: TrainState) => {
@@ -211,14 +310,26 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
   let step = 0;
   let epoch = 0;
   const partial = () => ({ net, steps: step, epochs: epoch, initialLoss, finalLoss: loss, lossHistory: history });
-  const checkDiverged = (l: number) => {
-    if (!Number.isFinite(l) || l > divFactor * Math.max(initialLoss, 1e-300)) {
-      throw new DivergenceError(
-        `training diverged${ctx}: loss ${l} at step ${step} (initial ${initialLoss.toPrecision(4)}, ` +
-          `${cfg.optimizer}, lr ${lr1}/${lr2}); lower the learning rate`,
-        step, l, partial(),
-      );
-    }
+  // The loss that tripped the divergence check, and the step it was at (the run ends there).
+  let blowUp: { step: number; loss: number } | undefined;
+  const checkDiverged = (l: number): boolean => {
+    if (Number.isFinite(l) && l <= divFactor * Math.max(initialLoss, 1e-300)) return false;
+    blowUp = { step, loss: l };
+    return true;
+  };
+  const diverged = (): TrainOutcome => {
+    const { step: at, loss: l } = blowUp!;
+    const message = `training diverged${ctx}: loss ${l} at step ${at} (initial ${initialLoss.toPrecision(4)}, ` +
+      `${cfg.optimizer}, lr ${lr1}/${lr2}); lower the learning rate`;
+    if (!snap) throw new DivergenceError(message, at, l, partial());
+    return {
+      net: snap.net, steps: step, epochs: epoch, initialLoss, finalLoss: snap.loss, lossHistory: history,
+      stoppedBy: 'diverged', converged: false, hitCap: false,
+      divergence: {
+        step: at, loss: l, message, reason: divergenceReason(at, l, initialLoss),
+        snapshot: snap.rule, snapshotStep: snap.step, snapshotEpoch: snap.epoch,
+      },
+    };
   };
   const stopNow = (l: number): StopReason | undefined => {
     if (cfg.lossBelow !== undefined && l < cfg.lossBelow) return 'loss';
@@ -263,11 +374,11 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
       // For GD the forward pass of step t gives the full loss at the current iterate.
       loss = batchLoss;
       if (step > 0) history.push({ step, loss });
-      checkDiverged(loss);
+      if (checkDiverged(loss)) return diverged();
       stoppedBy = stopNow(loss);
       if (stoppedBy !== undefined) break;
-    } else if (!Number.isFinite(batchLoss)) {
-      checkDiverged(batchLoss);
+    } else if (!Number.isFinite(batchLoss) && checkDiverged(batchLoss)) {
+      return diverged();
     }
 
     step++;
@@ -278,7 +389,7 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
       if (step % lossEvery === 0 || step >= maxSteps) {
         loss = fullLoss();
         history.push({ step, loss });
-        checkDiverged(loss);
+        if (checkDiverged(loss)) return diverged();
         stoppedBy = stopNow(loss);
       }
     }
@@ -297,13 +408,14 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
   if (!stochastic && stoppedBy !== 'loss' && stoppedBy !== 'relLoss') {
     loss = fullLoss();
     if (history[history.length - 1]!.step !== step) history.push({ step, loss });
-    checkDiverged(loss);
+    if (checkDiverged(loss)) return diverged();
     const s = stopNow(loss);
     if (s) stoppedBy = s;
   }
   return {
     net, steps: step, epochs: epoch, stoppedBy: stoppedBy!,
     converged: stoppedBy === 'loss' || stoppedBy === 'relLoss',
+    hitCap: stoppedBy === 'maxSteps' || stoppedBy === 'maxEpochs',
     initialLoss, finalLoss: loss, lossHistory: history,
   };
 }

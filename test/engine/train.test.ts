@@ -207,3 +207,122 @@ describe('training', () => {
     expect(seen[2][1]).toBeCloseTo(mseLoss(predict(m, X), y), 14);
   });
 });
+
+describe('divergence as a result (onDivergence: return)', () => {
+  /** The full-batch loss (1/(2n))‖f(X) − y‖² of a network. */
+  const lossOf = (net: TwoLayerNet, X: ReturnType<typeof problem>['X'], y: Float64Array) => mseLoss(predict(net, X), y);
+  /** What a throwing run with the same configuration reports. */
+  const thrown = (f: () => unknown): DivergenceError => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof DivergenceError) return e;
+      throw e;
+    }
+    throw new Error('the run did not diverge');
+  };
+
+  it('a run that does not diverge returns what the default run returns, bit for bit', () => {
+    const { net, X, y } = problem(12, 6, 30);
+    const a = cloneNet(net), b = cloneNet(net);
+    const ra = train(a, X, y, { optimizer: 'gd', lr: 1, layers: 'both', maxSteps: 25 });
+    const rb = train(b, X, y, { optimizer: 'gd', lr: 1, layers: 'both', maxSteps: 25, onDivergence: 'return', snapshot: 'best' });
+    expect(rb.stoppedBy).toBe('maxSteps');
+    expect(rb.divergence).toBeUndefined();
+    expect(rb.hitCap).toBe(true);
+    expect(rb.converged).toBe(false);
+    expect(rb.net).toBe(b);
+    expect(Array.from(b.W.data)).toEqual(Array.from(a.W.data));
+    expect(Array.from(b.v)).toEqual(Array.from(a.v));
+    expect(rb.lossHistory).toEqual(ra.lossHistory);
+    expect(rb.finalLoss).toBe(ra.finalLoss);
+    expect(ra.hitCap).toBe(true);
+  });
+
+  it("SGD, snapshot 'last-finite' (default): stoppedBy 'diverged', the step, loss and message of the error, the last finite epoch's network", () => {
+    const { rng, net, X, y } = problem(40, 20, 60, 2, 'normalized_tanh');
+    // A rate far above 2n/λ_max(K): the loss explodes within a few epochs.
+    const cfg = { optimizer: 'sgd' as const, lr: 1e4, layers: 'both' as const, batchSize: 10, maxEpochs: 50, rng: rng.split('mb'), context: 'toy' };
+    const err = thrown(() => train(cloneNet(net), X, y, cfg));
+    const epochEnds: { epoch: number; loss: number }[] = [];
+    const m = cloneNet(net);
+    const r = train(m, X, y, {
+      ...cfg, onDivergence: 'return',
+      observers: [{ at: (s) => s % 6 === 0, fn: (s) => epochEnds.push({ epoch: s.epoch, loss: s.loss }) }],
+    });
+    expect(r.stoppedBy).toBe('diverged');
+    expect(r.converged).toBe(false);
+    expect(r.hitCap).toBe(false);
+    if (!r.divergence) throw new Error('expected a divergence');
+    const d = r.divergence;
+    expect(d.step).toBe(err.step);
+    expect(d.step).toBeGreaterThan(0);
+    expect(d.loss).toBe(err.loss);
+    expect(d.message).toBe(err.message);
+    expect(d.reason).toMatch(/^training diverged at step \d+ \(loss \S+, initial \S+\)$/);
+    expect(d.reason).toContain(`at step ${err.step} `);
+    expect(r.steps).toBe(err.partial.steps);
+    expect(r.epochs).toBe(err.partial.epochs);
+    expect(r.lossHistory).toEqual(err.partial.lossHistory);
+    // The network passed in holds the blow-up, as the throwing run's does.
+    expect(Array.from(m.W.data)).toEqual(Array.from(err.partial.net.W.data));
+    // The snapshot: the last epoch end with a finite loss, a separate, real network.
+    const last = epochEnds.filter((e) => Number.isFinite(e.loss)).at(-1)!;
+    expect(d.snapshot).toBe('last-finite');
+    expect(d.snapshotEpoch).toBe(last.epoch);
+    expect(d.snapshotStep).toBe(last.epoch * 6);
+    expect(r.finalLoss).toBe(last.loss);
+    expect(r.net).not.toBe(m);
+    expect(lossOf(r.net, X, y)).toBeCloseTo(r.finalLoss, 10);
+  });
+
+  it("GD, snapshot 'best' every k steps: the snapshot with the lowest loss among those taken", () => {
+    // Second layer alone (least squares) a little above its stability limit 2n/λ_max(σ(Z)σ(Z)ᵀ/h):
+    // the loss first falls (the other modes converge), then the top mode grows until it blows up.
+    const { net, X, y } = problem(8, 5, 40);
+    const eig = eigvalsh(gram(forward(net, X).A, { alpha: 1 / 8 }));
+    const cfg = { optimizer: 'gd' as const, lr: (2.05 * 40) / eig[7], layers: 'second' as const, maxSteps: 5000 };
+    const err = thrown(() => train(cloneNet(net), X, y, cfg));
+    const seen: { step: number; loss: number }[] = [];
+    const r = train(cloneNet(net), X, y, {
+      ...cfg, onDivergence: 'return', snapshot: 'best', snapshotEvery: 5,
+      observers: [{ at: (s) => s % 5 === 0, fn: (s) => seen.push({ step: s.step, loss: s.loss }) }],
+    });
+    if (!r.divergence) throw new Error('expected a divergence');
+    expect(r.divergence.step).toBe(err.step);
+    expect(r.divergence.loss).toBe(err.loss);
+    expect(r.divergence.snapshot).toBe('best');
+    const finite = seen.filter((s) => Number.isFinite(s.loss));
+    const best = finite.reduce((a, b) => (b.loss < a.loss ? b : a));
+    const lastFinite = finite.at(-1)!;
+    expect(best.step).toBeGreaterThan(0);
+    expect(best.step).toBeLessThan(lastFinite.step);
+    expect(r.divergence.snapshotStep).toBe(best.step);
+    expect(r.divergence.snapshotEpoch).toBe(best.step);
+    expect(r.finalLoss).toBe(best.loss);
+    expect(r.finalLoss).toBeLessThan(r.initialLoss);
+    expect(lossOf(r.net, X, y)).toBeCloseTo(r.finalLoss, 10);
+    // 'last-finite' on the same run keeps the last snapshot instead.
+    const lf = train(cloneNet(net), X, y, { ...cfg, onDivergence: 'return', snapshot: 'last-finite', snapshotEvery: 5 });
+    expect(lf.divergence?.snapshotStep).toBe(lastFinite.step);
+    expect(lf.finalLoss).toBe(lastFinite.loss);
+    expect(Math.abs(lossOf(lf.net, X, y) / lf.finalLoss - 1)).toBeLessThan(1e-10);
+  });
+
+  it("the default (and onDivergence: 'throw') still throws a DivergenceError; bad input throws either way", () => {
+    const { net, X, y } = problem(20, 5, 30, 4, 'identity');
+    const cfg = { optimizer: 'gd' as const, lr: 500, layers: 'both' as const, maxSteps: 1000 };
+    expect(() => train(cloneNet(net), X, y, cfg)).toThrow(DivergenceError);
+    expect(() => train(cloneNet(net), X, y, { ...cfg, onDivergence: 'throw' })).toThrow(DivergenceError);
+    const Xn = zeros(5, 30);
+    Xn.data.set(X.data);
+    Xn.data[3] = Number.NaN;
+    expect(() => train(cloneNet(net), Xn, y, { ...cfg, onDivergence: 'return' })).toThrow(/non-finite entry NaN/);
+    expect(() => train(cloneNet(net), X, y, { optimizer: 'gd', lr: 1, layers: 'both', onDivergence: 'return' })).toThrow(/give maxSteps or maxEpochs/);
+    expect(() => train(cloneNet(net), X, y, { ...cfg, lr: -1, onDivergence: 'return' })).toThrow(/learning rates must be finite/);
+    expect(() => train(cloneNet(net), X, y, { ...cfg, onDivergence: 'return', snapshot: 'first' as 'best' })).toThrow(/snapshot must be 'last-finite' or 'best'/);
+    expect(() => train(cloneNet(net), X, y, { ...cfg, onDivergence: 'return', snapshotEvery: 0 })).toThrow(/snapshotEvery must be an integer/);
+    expect(() => train(cloneNet(net), X, y, { ...cfg, onDivergence: 'ignore' as 'return' })).toThrow(/onDivergence must be 'throw' or 'return'/);
+    expect(() => train(cloneNet(net), X, y, { ...cfg, snapshot: 'best' })).toThrow(/need onDivergence 'return'/);
+  });
+});

@@ -2,12 +2,13 @@
  * A toy claim whose training diverges in chosen jobs: a ∝ n^{-1/2} (an exact power law with
  * seeded noise) is reported only when a tiny GD run trains; when it diverges (a rate far
  * above the stability limit, in the jobs `diverge` lists) the job reports `a` as not
- * measured, with the reason from trainOrDiverge, and still reports what it measured before
+ * measured, with the reason train() returns (onDivergence: 'return'), and still reports what it measured before
  * the blow-up (the initial loss). `nanWithoutReason` makes every job return a NaN with no
  * reason: an error.
  */
 import { defineClaim, type JobOutput } from '../../../src/claims/define';
-import { notMeasuredAll, trainOrDiverge } from '../../../src/experiments/not-measured';
+import { notMeasuredAll } from '../../../src/experiments/not-measured';
+import { train } from '../../../src/train/train';
 import { activation } from '../../../src/activations';
 import { gaussianInit } from '../../../src/model/network';
 
@@ -33,11 +34,11 @@ export default defineClaim({
     const net = gaussianInit(rng.split('init'), 8, 4, activation('relu'));
     const X = rng.split('data').randn(4, 16);
     const y = rng.split('labels').fillNormal(new Float64Array(16));
-    const t = trainOrDiverge(net, X, y, { optimizer: 'gd', lr: diverge ? 1e4 : 0.01, layers: 'both', maxSteps: 5, context: `T3 n=${x} trial ${trial}` });
-    const loss0 = t.diverged ? t.divergence.partial.initialLoss : t.result.initialLoss;
+    const t = train(net, X, y, { optimizer: 'gd', lr: diverge ? 1e4 : 0.01, layers: 'both', maxSteps: 5, context: `T3 n=${x} trial ${trial}`, onDivergence: 'return' });
+    const loss0 = t.initialLoss;
     const a = x ** -0.5 * Math.exp((setting.noise as number) * rng.split('noise').normal());
     if (setting.nanWithoutReason) return { values: { a: Number.NaN, loss0 } };
-    if (t.diverged) return { values: { loss0 }, notMeasured: notMeasuredAll(['a'], t.divergence.reason) };
+    if (t.divergence) return { values: { loss0 }, notMeasured: notMeasuredAll(['a'], t.divergence.reason) };
     return { values: { a, loss0 }, checks: [{ check: 'a ≤ 1', lhs: a, rhs: 1 }] };
   },
 });

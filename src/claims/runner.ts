@@ -96,14 +96,14 @@ export function planJobs(claims: RegisteredClaim[], tier: Tier, rootSeed: string
 }
 
 /**
- * A run id: UTC date, time to the millisecond, tier, 4 random hex digits (node:crypto),
+ * A run id: UTC date, time to the millisecond, tier, 8 random hex digits (node:crypto),
  * and the shard, e.g. 20250102-130405-678-smoke-3fa9 or …-3fa9-shard2of8. Two runs started
  * in the same millisecond still differ; the CLI also creates the folder exclusively.
  */
 export function newRunId(tier: Tier, shard?: Shard): string {
   const iso = new Date().toISOString(); // 2025-01-02T13:04:05.678Z
   const t = `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${iso.slice(20, 23)}`;
-  return `${t}-${tier}-${randomBytes(2).toString('hex')}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
+  return `${t}-${tier}-${randomBytes(4).toString('hex')}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
 }
 
 export async function runClaims(claims: RegisteredClaim[], opts: RunOptions): Promise<RunResults> {

@@ -225,7 +225,7 @@ export async function mergeCommand(files: string[], opts: { out?: string; claims
   } else {
     let first = true;
     const made = createRunFolder(reportsDir(), () => {
-      const id = first ? merged.runId : `${merged.runId}-${randomBytes(2).toString('hex')}`;
+      const id = first ? merged.runId : `${merged.runId}-${randomBytes(4).toString('hex')}`;
       first = false;
       return id;
     });

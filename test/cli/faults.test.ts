@@ -146,11 +146,11 @@ describe('memoised SVGs carry a content hash', () => {
 });
 
 describe('run ids and run folders cannot collide', () => {
-  it('ids carry milliseconds and a random suffix: 200 ids drawn at once are distinct', () => {
+  it('ids carry milliseconds and a random suffix: 200 ids drawn at once are distinct (a 32-bit suffix: a collision among 200 in the same millisecond has probability 5e-6)', () => {
     const ids = Array.from({ length: 200 }, () => newRunId('smoke'));
     expect(new Set(ids).size).toBe(200);
-    expect(ids[0]).toMatch(/^\d{8}-\d{6}-\d{3}-smoke-[0-9a-f]{4}$/);
-    expect(newRunId('paper', { index: 2, count: 8 })).toMatch(/-paper-[0-9a-f]{4}-shard2of8$/);
+    expect(ids[0]).toMatch(/^\d{8}-\d{6}-\d{3}-smoke-[0-9a-f]{8}$/);
+    expect(newRunId('paper', { index: 2, count: 8 })).toMatch(/-paper-[0-9a-f]{8}-shard2of8$/);
   });
 
   it('a run folder is created exclusively; a taken id draws a new one', () => {

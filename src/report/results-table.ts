@@ -55,8 +55,10 @@ export function resultsTable(runs: { label: string; results: RunResults | undefi
     const e = r.results.environment;
     const total = r.results.claims.reduce((s, c) => s + c.timing.computeMs, 0) / 60000;
     const engines = r.results.sources ? [...new Set(r.results.sources.map((x) => x.engineVersion))].join(', ') : e.engineVersion;
-    const runs = r.results.sources ? `${r.results.sources.length} runs combined, ` : '';
-    return `- ${r.label}: ${r.results.claims.length} claims, ${runs}${total.toFixed(0)} min of compute, engine ${engines}, ${e.backend} (${e.blas.split(' ').slice(0, 2).join(' ')}), root seed ${e.rootSeed}.`;
+    const k = r.results.sources?.length ?? 0;
+    const runs = k > 0 ? `${k} run${k === 1 ? '' : 's'} combined, ` : '';
+    const m = r.results.claims.length;
+    return `- ${r.label}: ${m} claim${m === 1 ? '' : 's'}, ${runs}${total.toFixed(0)} min of compute, engine ${engines}, ${e.backend} (${e.blas.split(' ').slice(0, 2).join(' ')}), root seed ${e.rootSeed}.`;
   });
   return [...lines, '', ...notes].join('\n');
 }

@@ -24,7 +24,7 @@ import {
 import { streamKey } from '../random';
 import path from 'node:path';
 import { PROJECT_ROOT } from './engine-version';
-import { combineOverConstants, constantPlots, constantSuffix, constantText, constantValues, observablesAt, type ObservableDecl } from './constants';
+import { combineOverConstants, constantPlots, constantSuffix, constantText, constantValues, observablesAt, splitConstantName, type ObservableDecl } from './constants';
 import { sizeLimitedSlope } from '../stats/drift';
 
 const isSlopeKind = (k: string) => k === 'slope≈' || k === 'slope≤' || k === 'slope≥' || k === 'bounded';
@@ -274,13 +274,11 @@ export function analyzeClaim(c: RegisteredClaim, tier: Tier, jobs: JobRecord[], 
 
   const xName = SYMBOL[d.sweep.variable] ?? d.sweep.variable;
   // At a swept constant, each observable's copy is summarised over that constant's jobs only.
-  const jobsOf = (name: string) => {
-    const at = name.lastIndexOf('@');
-    const v = d.constant && at > 0 && name.slice(at).startsWith(`@${d.constant.symbol}=`) ? Number(name.slice(at + d.constant.symbol.length + 2)) : undefined;
-    return okJobs.filter((j) => j.constant === v);
-  };
-  const observables: ObservableSummary[] = Object.entries(observablesAt(d, tier)).map(([name, o]) =>
-    summarize(name, o.label, pointsOf(jobsOf(name), name), o.fit ?? true, streamKey([opts.rootSeed, d.id, name, 'bootstrap']), notMeasuredOf(jobsOf(name), name), xName));
+  const observables: ObservableSummary[] = Object.entries(observablesAt(d, tier)).map(([name, o]) => {
+    const value = d.constant ? splitConstantName(name, d.constant.symbol).value : undefined;
+    const jobs = okJobs.filter((j) => j.constant === value);
+    return summarize(name, o.label, pointsOf(jobs, name), o.fit ?? true, streamKey([opts.rootSeed, d.id, name, 'bootstrap']), notMeasuredOf(jobs, name), xName);
+  });
 
   const values = constantValues(d, tier);
   const k = values.length >= 2 ? d.constant! : undefined;

@@ -26,6 +26,18 @@ export function constantSuffix(symbol: string, value: number): string {
   return `@${symbol}=${value}`;
 }
 
+/**
+ * The inverse of constantSuffix: 'gap@c_n=4' → { base: 'gap', value: 4 }; a name without the
+ * suffix (of `symbol`, or of any symbol when none is given) → { base: name }.
+ */
+export function splitConstantName(name: string, symbol?: string): { base: string; value?: number } {
+  const at = name.lastIndexOf('@');
+  if (at <= 0) return { base: name };
+  const m = /^@([^@=\s]+)=([^@]+)$/.exec(name.slice(at));
+  if (!m || (symbol !== undefined && m[1] !== symbol) || !Number.isFinite(Number(m[2]))) return { base: name };
+  return { base: name.slice(0, at), value: Number(m[2]) };
+}
+
 /** 'c = 4' for labels. */
 export function constantText(symbol: string, value: number): string {
   return `${symbol} = ${value}`;

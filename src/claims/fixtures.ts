@@ -14,6 +14,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { VERDICTS } from './define';
 import { PROJECT_ROOT } from './engine-version';
+import { splitConstantName } from './constants';
 import type { ClaimResult } from './results';
 
 export const FIXTURE_SCHEMA_VERSION = 'ntk-verify.fixture/1';
@@ -119,7 +120,7 @@ export function compareWithFixture(
   const keyOf = (j: { x: number; trial: number; constant?: number }) => `${j.x}/${j.trial}${j.constant !== undefined ? `@${j.constant}` : ''}`;
   const byKey = new Map(c.jobs.filter((j) => j.status === 'ok').map((j) => [keyOf(j), j.output!]));
   // An observable's copy at a swept constant ('name@c=4') has the observable's tolerance.
-  const tolOf = (name: string) => tols[name] ?? tols[name.replace(/@[^@=]+=[^@]*$/, '')];
+  const tolOf = (name: string) => tols[name] ?? tols[splitConstantName(name).base];
   for (const j of fx.jobs) {
     const out = byKey.get(keyOf(j));
     if (!out) {

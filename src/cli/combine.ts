@@ -9,13 +9,11 @@
  * and which engine version each claim came from is kept in `sources`.
  */
 import path from 'node:path';
-import { analyzeClaim } from '../claims/analyze';
 import type { RegisteredClaim } from '../claims/registry';
 import type { RunResults } from '../claims/results';
-import { planJobs } from '../claims/runner';
 import { writeReport } from '../report';
 import { prepareFolder } from './folders';
-import { loadRun, printSummary, registry, UsageError } from './run';
+import { loadRun, printSummary, reanalyzeClaim, registry, UsageError } from './run';
 
 export function combineRuns(runs: RunResults[], reg: RegisteredClaim[]): RunResults {
   if (runs.length === 0) throw new UsageError('combine: give at least one results.json');
@@ -37,12 +35,9 @@ export function combineRuns(runs: RunResults[], reg: RegisteredClaim[]): RunResu
   const claims = ids.map((id) => {
     const c = reg.find((x) => x.def.id === id);
     if (!c) throw new UsageError(`combine: claim '${id}' is not in the registry`);
-    const jobs = owner.get(id)!.claims.find((x) => x.id === id)!.jobs;
-    const planned = planJobs([c], tier, seed).length;
-    if (jobs.length !== planned) {
-      throw new UsageError(`combine: claim ${id} has ${jobs.length} jobs in ${owner.get(id)!.runId}, but its claim file plans ${planned} at tier ${tier}: rerun it`);
-    }
-    return analyzeClaim(c, tier, jobs, { rootSeed: seed });
+    const from = owner.get(id)!;
+    return reanalyzeClaim(c, tier, seed, from.claims.find((x) => x.id === id)!.jobs,
+      (have, planned) => `combine: claim ${id} has ${have} jobs in ${from.runId}, but its claim file plans ${planned} at tier ${tier}: rerun it`);
   });
   const newest = [...runs].sort((a, b) => a.finishedAt.localeCompare(b.finishedAt)).at(-1)!;
   return {

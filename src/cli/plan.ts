@@ -11,6 +11,7 @@ import { planRun, type Plan } from '../claims/plan';
 import { parseResults, type RunResults } from '../claims/results';
 import { selectClaims } from '../claims/registry';
 import { loadRun, parseTier, registry, reportsDir, UsageError } from './run';
+import { fmtDuration } from '../report/format';
 
 export interface PlanOptions {
   tier?: string;
@@ -47,12 +48,6 @@ function loadSources(from: string[] | undefined): RunResults[] {
   return runs;
 }
 
-function fmtDuration(ms: number): string {
-  const s = ms / 1000;
-  if (s < 90) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
-  if (s < 5400) return `${(s / 60).toFixed(1)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
-}
 
 function fmtBytes(b: number): string {
   if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(1)} GiB`;

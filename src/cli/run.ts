@@ -194,12 +194,8 @@ export async function mergeRuns(runs: RunResults[], reg: RegisteredClaim[]): Pro
     for (const r of runs) for (const j of r.claims.find((x) => x.id === id)?.jobs ?? []) jobs.set(j.key, j);
     // Every job the claim plans at this tier must be in some shard (shards of one run hold
     // them all; a missing shard or another claim selection leaves holes).
-    const planned = planJobs([c], tier, seed).length;
-    if (jobs.size !== planned) {
-      throw new UsageError(`merge: claim ${id} has ${jobs.size} of the ${planned} jobs its claim file plans at tier ${tier}; ` +
-        `were all shards run with the same claims and the same claim file?`);
-    }
-    return analyzeClaim(c, tier, [...jobs.values()], { rootSeed: seed });
+    return reanalyzeClaim(c, tier, seed, [...jobs.values()],
+      (have, planned) => `merge: claim ${id} has ${have} of the ${planned} jobs its claim file plans at tier ${tier}; were all shards run with the same claims and the same claim file?`);
   });
   const order = new Map(reg.map((c, i) => [c.def.id, i]));
   claims.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
@@ -240,6 +236,19 @@ export async function mergeCommand(files: string[], opts: { out?: string; claims
     console.log(`\nmerged ${runs.length} run(s): ${path.relative(process.cwd(), out)}/index.html`);
   }
   return merged.claims.every((c) => c.matchesExpected) ? 0 : 1;
+}
+
+/**
+ * A claim's recorded jobs analysed again with its current claim file (merge, combine): the file
+ * must plan exactly as many jobs at this tier as are given, else `mismatch` says what differs.
+ */
+export function reanalyzeClaim(
+  c: RegisteredClaim, tier: Tier, seed: string | number, jobs: RunResults['claims'][number]['jobs'],
+  mismatch: (have: number, planned: number) => string,
+): RunResults['claims'][number] {
+  const planned = planJobs([c], tier, seed).length;
+  if (jobs.length !== planned) throw new UsageError(mismatch(jobs.length, planned));
+  return analyzeClaim(c, tier, jobs, { rootSeed: seed });
 }
 
 /**

@@ -7,6 +7,8 @@
 import type { PlotDeclaration, Verdict } from '../claims/define';
 import type { ClaimResult, JobRecord, ObservableSummary, PredictionResult, RunResults } from '../claims/results';
 import { fmtShort, NameAllocator, safeStem, variableSymbol, worstVerdict } from './format';
+import { splitConstantName } from '../claims/constants';
+
 
 export const SLOPE_KINDS = ['slope≈', 'slope≤', 'slope≥', 'bounded'] as const;
 
@@ -66,8 +68,7 @@ export function unpredictedExponents(results: RunResults): UnpredictedExponent[]
   for (const claim of results.claims) {
     for (const o of claim.observables) {
       // A copy at a swept constant ('gap@c=4') is predicted where its observable is.
-      const at = claim.constant ? o.name.lastIndexOf(`@${claim.constant.symbol}=`) : -1;
-      const base = at > 0 ? o.name.slice(0, at) : o.name;
+      const base = claim.constant ? splitConstantName(o.name, claim.constant.symbol).base : o.name;
       if (o.fit && slopePredictionsOn(claim, base).length === 0) out.push({ claim, observable: o });
     }
   }

@@ -17,6 +17,7 @@
  * extrapolation: read it as an order of magnitude, not a forecast.
  */
 import { studentTQuantile } from './bootstrap';
+import { fmtFixed } from './verdict';
 import type { Point } from './fit';
 
 export interface SizeLimited {
@@ -38,9 +39,7 @@ export interface DriftOptions {
   minSizes?: number;
 }
 
-function fmt(v: number, d = 2): string {
-  return (Object.is(v, -0) ? 0 : v).toFixed(d).replace('-', '−');
-}
+const fmt = (v: number) => fmtFixed(v, 2);
 
 function fmtX(v: number): string {
   if (v >= 1e6) return v.toExponential(1).replace('e+', 'e');

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { estimateMs, fitCalibration, planRun, probeEstimate } from '../../src/claims/plan';
+import { estimateMs, fitCalibration, jobResources, planRun, probeEstimate } from '../../src/claims/plan';
 import { loadRegistry, type RegisteredClaim } from '../../src/claims/registry';
 import { parseResults, type RunResults } from '../../src/claims/results';
 import { planJobs } from '../../src/claims/runner';
@@ -81,7 +81,7 @@ describe('the estimate against this repo\'s measured standard tier', () => {
     const rows = standard.claims.map((c) => {
       const def = reg.find((r) => r.def.id === c.id)!.def;
       const e = probeEstimate(def, c, 'standard');
-      return { id: c.id, ratio: e.estimatedMs / e.measuredMs, converges: planRun([reg.find((r) => r.def.id === c.id)!], 'standard', [standard]).claims[0]!.convergenceBound === true };
+      return { id: c.id, ratio: e.estimatedMs / e.measuredMs, converges: jobResources(def, c.sweep.values[0]!, c.setting).converges === true };
     });
     const fixed = rows.filter((r) => !r.converges);
     const off = fixed.filter((r) => !(r.ratio >= 0.5 && r.ratio <= 2));

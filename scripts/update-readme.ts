@@ -8,8 +8,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseResults, type RunResults } from '../src/claims/results';
-import { loadRegistry } from '../src/claims/registry';
+import { parseResults, type RunResults } from '../src/runner/results';
+import { loadRegistry } from '../src/runner/registry';
 import { resultsTable, spliceResultsTable } from '../src/report/results-table';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

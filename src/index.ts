@@ -32,16 +32,16 @@ export {
   type PlotDeclaration,
   type Tier,
   type Verdict,
-} from './claims/define';
-export { runClaim, type RunClaimOptions, type RunClaimResult } from './claims/run-claim';
-export { DEFAULT_ROOT_SEED } from './claims/runner';
+} from './runner/define';
+export { runClaim, type RunClaimOptions, type RunClaimResult } from './runner/run-claim';
+export { DEFAULT_ROOT_SEED } from './runner/runner';
 export type {
   ClaimResult,
   PredictionResult,
   ObservableSummary,
   JobRecord,
   RunResults,
-} from './claims/results';
+} from './runner/results';
 
 // ── Random streams ───────────────────────────────────────────────────────────────────────
 export { rngFor, type Rng } from './random';

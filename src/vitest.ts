@@ -3,7 +3,7 @@
  *
  *   import 'ntk-verify/vitest';                  // registers the matchers (expect.extend)
  *   import { runClaim } from 'ntk-verify';
- *   import claim from '../claims/U1-my-lemma';
+ *   import claim from '../runner/U1-my-lemma';
  *
  *   test('U1 holds at the smoke tier', async () => {
  *     const r = await runClaim(claim, { tier: 'smoke' });
@@ -16,9 +16,9 @@
  * with its fitted slope and confidence interval.
  */
 import { expect } from 'vitest';
-import type { Verdict } from './claims/define';
+import type { Verdict } from './runner/define';
 import { fmtFixed, fmtSig } from './stats/verdict';
-import type { ClaimResult, ObservableSummary, PredictionResult, RunResults } from './claims/results';
+import type { ClaimResult, ObservableSummary, PredictionResult, RunResults } from './runner/results';
 
 /** The matchers, as added to vitest's `expect(...)`. */
 export interface NtkVerifyMatchers<R = unknown> {

@@ -9,8 +9,8 @@
  * and which engine version each claim came from is kept in `sources`.
  */
 import path from 'node:path';
-import type { RegisteredClaim } from '../claims/registry';
-import type { RunResults } from '../claims/results';
+import type { RegisteredClaim } from '../runner/registry';
+import type { RunResults } from '../runner/results';
 import { writeReport } from '../report';
 import { prepareFolder } from './folders';
 import { loadRun, printSummary, reanalyzeClaim, registry, UsageError } from './run';

@@ -8,9 +8,9 @@
  * unreadable inputs.
  */
 import path from 'node:path';
-import { fixturesDir, readFixture, type Fixture } from '../claims/fixtures';
-import { defaultClaimsDirs, loadRegistry } from '../claims/registry';
-import type { RunResults } from '../claims/results';
+import { fixturesDir, readFixture, type Fixture } from '../runner/fixtures';
+import { defaultClaimsDirs, loadRegistry } from '../runner/registry';
+import type { RunResults } from '../runner/results';
 import { type DiffSide, diffRuns, formatDiffMarkdown, sideFromFixtures, sideFromResults } from '../report/diff';
 import { UsageError, loadRun } from './run';
 

@@ -22,7 +22,7 @@
  * on the error of a float32 computation: float32 gemm accumulation would add more.
  */
 import { activation } from '../activations';
-import { DEFAULT_ROOT_SEED } from '../claims/runner';
+import { DEFAULT_ROOT_SEED } from '../runner/runner';
 import { trainCopy } from '../experiments/changes';
 import { type WSetting, W_EARLY_PHASE, withActivation, wProblem } from '../experiments/w-setting';
 import {
@@ -251,7 +251,7 @@ export function digitsCheck(opts: DigitsOptions = {}): DigitsReport {
   const say = opts.progress ?? (() => {});
   const setting = W_EARLY_PHASE as unknown as WSetting;
   const eta = W_EARLY_PHASE.eta, steps = W_EARLY_PHASE.steps;
-  // The same stream as W3's job at this n and trial (src/claims/job.ts).
+  // The same stream as W3's job at this n and trial (src/runner/job.ts).
   const p = wProblem(rngFor(rootSeed, 'W3', n, trial), n, setting);
   const { X, y } = p.data;
   const G = inputGram(X);

@@ -1,12 +1,12 @@
 /**
  * `ntk-verify fixtures check|update [ids]`. `update` is the only writer of fixtures/.
  */
-import { JobCache } from '../claims/cache';
-import { engineVersion } from '../claims/engine-version';
-import { compareWithFixture, fixtureFromResult, formatComparison, readFixture, writeFixture } from '../claims/fixtures';
-import { loadRegistry, selectClaims } from '../claims/registry';
-import { DEFAULT_ROOT_SEED, runClaims } from '../claims/runner';
-import type { RunResults } from '../claims/results';
+import { JobCache } from '../runner/cache';
+import { engineVersion } from '../runner/engine-version';
+import { compareWithFixture, fixtureFromResult, formatComparison, readFixture, writeFixture } from '../runner/fixtures';
+import { loadRegistry, selectClaims } from '../runner/registry';
+import { DEFAULT_ROOT_SEED, runClaims } from '../runner/runner';
+import type { RunResults } from '../runner/results';
 import { UsageError, loadRun, parseTier } from './run';
 
 export async function fixturesCommand(action: string, ids: string[], opts: { tier?: string; run?: string }): Promise<number> {

@@ -1,15 +1,15 @@
 /**
  * `ntk-verify plan [ids|globs] --tier T [--shards N] [--from run…] [--json]`: the jobs of a
  * tier, their estimated CPU time and peak memory, and the wall time per shard, before
- * running anything. Timings come from earlier runs' results.json (src/claims/plan.ts):
+ * running anything. Timings come from earlier runs' results.json (src/runner/plan.ts):
  * the committed results/ of this repo and the reports/ of runs made here, or --from.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../claims/engine-version';
-import { planRun, type Plan } from '../claims/plan';
-import { parseResults, type RunResults } from '../claims/results';
-import { selectClaims } from '../claims/registry';
+import { PROJECT_ROOT } from '../runner/engine-version';
+import { planRun, type Plan } from '../runner/plan';
+import { parseResults, type RunResults } from '../runner/results';
+import { selectClaims } from '../runner/registry';
 import { loadRun, parseTier, registry, reportsDir, UsageError } from './run';
 import { fmtDuration } from '../report/format';
 

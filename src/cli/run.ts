@@ -6,15 +6,15 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import os from 'node:os';
 import { SingleBar } from 'cli-progress';
-import { TIERS, type Tier } from '../claims/define';
-import { JobCache, defaultCacheDir } from '../claims/cache';
-import { PROJECT_ROOT, workspaceRoot } from '../claims/engine-version';
-import { defaultClaimsDirs, loadRegistry, selectClaims, type RegisteredClaim } from '../claims/registry';
-import { DEFAULT_ROOT_SEED, newRunId, parseShard, planJobs, runClaims } from '../claims/runner';
-import { jobBlasThreads, parseThreads } from '../claims/threads';
+import { TIERS, type Tier } from '../runner/define';
+import { JobCache, defaultCacheDir } from '../runner/cache';
+import { PROJECT_ROOT, workspaceRoot } from '../runner/engine-version';
+import { defaultClaimsDirs, loadRegistry, selectClaims, type RegisteredClaim } from '../runner/registry';
+import { DEFAULT_ROOT_SEED, newRunId, parseShard, planJobs, runClaims } from '../runner/runner';
+import { jobBlasThreads, parseThreads } from '../runner/threads';
 import { createRunFolder, prepareFolder } from './folders';
-import { type RunResults, parseResults } from '../claims/results';
-import { analyzeClaim } from '../claims/analyze';
+import { type RunResults, parseResults } from '../runner/results';
+import { analyzeClaim } from '../runner/analyze';
 import { writeReport } from '../report';
 
 export class UsageError extends Error {

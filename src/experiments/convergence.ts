@@ -17,7 +17,7 @@
  *     the linearised rate ηλ_min/n: the theorem leaves room for K1 to move.
  */
 import type { Activation } from '../activations';
-import type { CheckCase } from '../claims/define';
+import type { CheckCase } from '../runner/define';
 import { type KernelName, networkKernels, type NetworkKernels } from '../kernels/empirical';
 import { type Mat, clone, eigvalsh, isContiguous } from '../linalg';
 import { cloneNet, type TwoLayerNet } from '../model/network';

@@ -32,7 +32,7 @@
  * recomputes every step — which matters at the width m ≳ d^{2+α} Theorem 3.5 asks for when
  * E φ(g) ≠ 0.
  */
-import type { PlotDeclaration } from '../claims/define';
+import type { PlotDeclaration } from '../runner/define';
 import { type Activation, activation, applyToMat } from '../activations';
 import { erfNetworkTeacher, gaussianInputs, normDependentTeacher, randomUnitVector, type Teacher } from '../data/data';
 import {
@@ -44,7 +44,7 @@ import { allocForward, cloneNet, forward, type TwoLayerNet } from '../model/netw
 import type { Rng } from '../random';
 import { train } from '../train/train';
 import { type HProblem, type HSizes, hPowerSizes, hProblem } from './h-setting';
-import type { ConstantSweep } from '../claims/define';
+import type { ConstantSweep } from '../runner/define';
 
 // ----------------------------------------------------------------------------- task
 

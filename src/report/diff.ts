@@ -13,7 +13,7 @@
  *   - jobs present, failed or missing on one side only.
  *
  * Tolerances are relative, per observable: the claim's `fixtureRelTol` when the caller
- * knows it, else `relTol` (default 1e-6, the fixtures' default; see src/claims/fixtures.ts).
+ * knows it, else `relTol` (default 1e-6, the fixtures' default; see src/runner/fixtures.ts).
  * A slope counts as changed when |Δ| > tol·max(1, |slope A|), with tol at least 1e-6 —
  * the rule `ntk-verify fixtures check` applies.
  *
@@ -21,9 +21,9 @@
  * sources; `diffRuns` compares; `formatDiffMarkdown` writes the table a person reads.
  * Side A is the reference (the older run, or the fixtures), side B the new one: Δ = B − A.
  */
-import type { Verdict } from '../claims/define';
-import type { Fixture } from '../claims/fixtures';
-import type { RunResults } from '../claims/results';
+import type { Verdict } from '../runner/define';
+import type { Fixture } from '../runner/fixtures';
+import type { RunResults } from '../runner/results';
 import { fmtNum, fmtShort, mdCell, variableSymbol } from './format';
 
 export const DIFF_SCHEMA_VERSION = 'ntk-verify.diff/1';
@@ -268,7 +268,7 @@ export function relativeDifference(a: number, b: number): number {
   return Number.isNaN(r) ? Infinity : r;
 }
 
-/** Jobs at a swept constant (src/claims/constants.ts) share x and trial with the baseline's. */
+/** Jobs at a swept constant (src/runner/constants.ts) share x and trial with the baseline's. */
 function jobKey(x: number, trial: number, constant?: number): string {
   return `${x}/${trial}${constant !== undefined ? `@${constant}` : ''}`;
 }

@@ -3,7 +3,7 @@
  * notation outside [1e-3, 1e5)), durations, verdict badges, HTML and Markdown escaping,
  * and file names that are safe on every file system and in a URL without encoding.
  */
-import type { Verdict } from '../claims/define';
+import type { Verdict } from '../runner/define';
 
 /** Magnitudes at or above this are shown as ±∞ (acceptance intervals of one-sided bounds). */
 const INFINITE = 1e100;

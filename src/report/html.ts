@@ -4,8 +4,8 @@
  * are self-contained: inline CSS, no scripts, no network; plots are relative <img> links.
  * Every text field is HTML-escaped.
  */
-import type { Verdict } from '../claims/define';
-import type { ClaimResult, RunResults } from '../claims/results';
+import type { Verdict } from '../runner/define';
+import type { ClaimResult, RunResults } from '../runner/results';
 import { escapeHtml as h, fmtDuration, fmtShort, variableSymbol, VERDICT_ICON } from './format';
 import { finiteSizeNotes, looseBounds, overlayWarning, unpredictedExponents, type ClaimLayout, type PlotRef } from './model';
 import {

@@ -22,7 +22,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { RESULTS_SCHEMA_VERSION, runResultsSchema, type RunResults } from '../claims/results';
+import { RESULTS_SCHEMA_VERSION, runResultsSchema, type RunResults } from '../runner/results';
 import { escapeHtml } from './format';
 import { renderClaimPage, renderIndex } from './html';
 import { prettyJson } from './json';

@@ -3,7 +3,7 @@
  * predictions, observables per size, failed jobs and plots; at the end the bounds that
  * look loose and the exponents nobody predicted.
  */
-import type { RunResults } from '../claims/results';
+import type { RunResults } from '../runner/results';
 import { fmtShort, mdCell, mdText, variableSymbol, verdictBadge } from './format';
 import { finiteSizeNotes, looseBounds, overlayWarning, slopePredictionsOn, unpredictedExponents, type ClaimLayout } from './model';
 import {

@@ -4,10 +4,10 @@
  * exponents nobody predicted, the data points of every plot, and the layout of the output
  * folder (one folder per claim, one SVG per observable / spectrum / series).
  */
-import type { PlotDeclaration, Verdict } from '../claims/define';
-import type { ClaimResult, JobRecord, ObservableSummary, PredictionResult, RunResults } from '../claims/results';
+import type { PlotDeclaration, Verdict } from '../runner/define';
+import type { ClaimResult, JobRecord, ObservableSummary, PredictionResult, RunResults } from '../runner/results';
 import { fmtShort, NameAllocator, safeStem, variableSymbol, worstVerdict } from './format';
-import { splitConstantName } from '../claims/constants';
+import { splitConstantName } from '../runner/constants';
 
 
 export const SLOPE_KINDS = ['slope≈', 'slope≤', 'slope≥', 'bounded'] as const;

@@ -21,9 +21,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { defaultCacheDir } from '../claims/cache';
-import { PROJECT_ROOT } from '../claims/engine-version';
-import type { ClaimResult, ObservableSummary, PredictionResult } from '../claims/results';
+import { defaultCacheDir } from '../runner/cache';
+import { PROJECT_ROOT } from '../runner/engine-version';
+import type { ClaimResult, ObservableSummary, PredictionResult } from '../runner/results';
 import { mpDensity, mpEdges } from '../spectra/mp';
 import { fmtInterval, fmtLevel, fmtNum, fmtShort, variableSymbol } from './format';
 import {

@@ -2,7 +2,7 @@
  * The report's tables as plain-text cells, shared by summary.md and the HTML pages (each
  * escapes the cells for its own format).
  */
-import type { ClaimResult, ObservableSummary, PredictionResult, RunResults } from '../claims/results';
+import type { ClaimResult, ObservableSummary, PredictionResult, RunResults } from '../runner/results';
 import { fmtDuration, fmtInterval, fmtLevel, fmtNum, fmtShort, variableSymbol, verdictBadge } from './format';
 import { expectedClaimVerdict, isSlopePrediction, predictedExponent, slopePredictionsOn, type LooseBound, type UnpredictedExponent } from './model';
 

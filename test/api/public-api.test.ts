@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as api from '../../src/index';
 import { defineClaim, frobenius, gaussianMatrix, rngFor, runClaim, type ClaimResult } from '../../src/index';
 import '../../src/vitest';
-import toy from '../claims/toy-claims/T1-toy-power-law';
+import toy from '../runner/toy-claims/T1-toy-power-law';
 
 const root = path.resolve(__dirname, '../..');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ntkv-api-'));
@@ -82,7 +82,7 @@ describe('runClaim', () => {
   });
 
   it('runs a claim file with workers, caches it, writes a report when asked, and a seed changes the draw', async () => {
-    const file = path.join(root, 'test/claims/toy-claims/T1-toy-power-law.ts');
+    const file = path.join(root, 'test/runner/toy-claims/T1-toy-power-law.ts');
     const cache = path.join(tmp, 'cache');
     const report = path.join(tmp, 'report');
     const a = await runClaim(file, { tier: 'smoke', jobs: 2, cache, report });

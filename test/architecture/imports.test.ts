@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/claims/engine-version';
+import { PROJECT_ROOT } from '../../src/runner/engine-version';
 
 interface Rule {
   rooms: string[];
@@ -83,7 +83,7 @@ describe('import rules (docs/ARCHITECTURE.md)', () => {
     expect(rooms.filter((r) => !all.includes(r))).toEqual([]);
     // The engine's first rooms import nothing; the CLI may import every room.
     expect(table.find((r) => r.rooms.includes('linalg'))!.allowed.size).toBe(0);
-    expect(table.find((r) => r.rooms.includes('experiments'))!.typeOnly.has('claims')).toBe(true);
+    expect(table.find((r) => r.rooms.includes('experiments'))!.typeOnly.has('runner')).toBe(true);
   });
 
   it('every room under src/ imports only what its row allows, and nothing under src/ imports bench/ or native/ but the backend', () => {
@@ -125,9 +125,9 @@ describe('import rules (docs/ARCHITECTURE.md)', () => {
   });
 
   it('the scanner sees static, re-exported, type-only and dynamic imports (a planted violation is caught)', () => {
-    const found = importsOf(`import { a } from '../claims/runner';\nimport type { B } from '../claims/define';\nexport { c } from "../report";\nconst m = await import('../../bench/run');\nimport '../side-effect';`);
+    const found = importsOf(`import { a } from '../runner/runner';\nimport type { B } from '../runner/define';\nexport { c } from "../report";\nconst m = await import('../../bench/run');\nimport '../side-effect';`);
     expect(found).toEqual([
-      { spec: '../claims/runner', typeOnly: false }, { spec: '../claims/define', typeOnly: true }, { spec: '../report', typeOnly: false },
+      { spec: '../runner/runner', typeOnly: false }, { spec: '../runner/define', typeOnly: true }, { spec: '../report', typeOnly: false },
       { spec: '../side-effect', typeOnly: false }, { spec: '../../bench/run', typeOnly: false },
     ]);
   });

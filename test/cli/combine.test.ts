@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobCache } from '../../src/claims/cache';
-import { loadRegistry, type RegisteredClaim } from '../../src/claims/registry';
-import { parseResults, type RunResults } from '../../src/claims/results';
-import { runClaims } from '../../src/claims/runner';
+import { JobCache } from '../../src/runner/cache';
+import { loadRegistry, type RegisteredClaim } from '../../src/runner/registry';
+import { parseResults, type RunResults } from '../../src/runner/results';
+import { runClaims } from '../../src/runner/runner';
 import { combineRuns } from '../../src/cli/combine';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ntkv-combine-'));
@@ -23,8 +23,8 @@ let b: RunResults;
 
 beforeAll(async () => {
   reg = [
-    ...(await loadRegistry([path.join(__dirname, '..', 'claims', 'toy-claims')])).filter((c) => c.def.id === 'T1'),
-    ...(await loadRegistry([path.join(__dirname, '..', 'claims', 'toy-constant')])),
+    ...(await loadRegistry([path.join(__dirname, '..', 'runner', 'toy-claims')])).filter((c) => c.def.id === 'T1'),
+    ...(await loadRegistry([path.join(__dirname, '..', 'runner', 'toy-constant')])),
   ];
   const cache = new JobCache(path.join(tmp, 'c'), false);
   a = await runClaims([reg[0]!], { tier: 'smoke', cache, runId: 'run-a' });

@@ -11,11 +11,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { CACHE_FORMAT, JobCache, checkCacheEntry } from '../../src/claims/cache';
-import { loadRegistry, selectClaims } from '../../src/claims/registry';
-import { newRunId, runClaims } from '../../src/claims/runner';
-import { parseResults, type RunResults } from '../../src/claims/results';
-import { jobBlasThreads, parseThreads } from '../../src/claims/threads';
+import { CACHE_FORMAT, JobCache, checkCacheEntry } from '../../src/runner/cache';
+import { loadRegistry, selectClaims } from '../../src/runner/registry';
+import { newRunId, runClaims } from '../../src/runner/runner';
+import { parseResults, type RunResults } from '../../src/runner/results';
+import { jobBlasThreads, parseThreads } from '../../src/runner/threads';
 import { createRunFolder, describeFsError, FolderError, prepareFolder } from '../../src/cli/folders';
 import { checkShardSet, mergeRuns } from '../../src/cli/run';
 import { renderSvg, sealSvg, unsealSvg } from '../../src/report/plots';
@@ -24,7 +24,7 @@ import { zeros } from '../../src/linalg/mat';
 
 const root = path.resolve(__dirname, '../..');
 const bin = path.join(root, 'bin/ntk-verify.mjs');
-const toyDir = path.join(__dirname, '../claims/toy-claims');
+const toyDir = path.join(__dirname, '../runner/toy-claims');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ntkv-faults-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JobCache } from '../../src/claims/cache';
-import { loadRegistry } from '../../src/claims/registry';
-import { runClaims } from '../../src/claims/runner';
+import { JobCache } from '../../src/runner/cache';
+import { loadRegistry } from '../../src/runner/registry';
+import { runClaims } from '../../src/runner/runner';
 import { writeReport } from '../../src/report';
 // A static import, so that `tsc -p .` type-checks the example (docs/ is outside tsconfig's include).
 import x1 from '../../docs/examples/X1-gaussian-operator-norm';

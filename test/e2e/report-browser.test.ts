@@ -18,10 +18,10 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobCache } from '../../src/claims/cache';
-import { loadRegistry, selectClaims } from '../../src/claims/registry';
-import type { RunResults } from '../../src/claims/results';
-import { runClaims } from '../../src/claims/runner';
+import { JobCache } from '../../src/runner/cache';
+import { loadRegistry, selectClaims } from '../../src/runner/registry';
+import type { RunResults } from '../../src/runner/results';
+import { runClaims } from '../../src/runner/runner';
 import { writeReport } from '../../src/report';
 import { syntheticResults } from '../report/fixture';
 
@@ -31,7 +31,7 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 const root = path.resolve(__dirname, '../..');
-const toyDir = path.join(root, 'test/claims/toy-claims');
+const toyDir = path.join(root, 'test/runner/toy-claims');
 const screenshotPath = path.join(process.env.NTKV_REPORTS_DIR ? path.resolve(process.env.NTKV_REPORTS_DIR) : path.join(root, 'reports'), 'e2e-screenshot.png');
 
 const ci = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI.toLowerCase());

@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseResults, type RunResults } from '../../src/claims/results';
+import { parseResults, type RunResults } from '../../src/runner/results';
 import { cacheEntries, cli, tempDir, userEnv } from './helpers';
 
 const tmp = tempDir('cache');

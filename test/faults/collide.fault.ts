@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseResults } from '../../src/claims/results';
+import { parseResults } from '../../src/runner/results';
 import { cli, cliAsync, tempDir, toyDir, userEnv } from './helpers';
 
 const tmp = tempDir('collide');

@@ -7,7 +7,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseResults, type RunResults } from '../../src/claims/results';
+import { parseResults, type RunResults } from '../../src/runner/results';
 import { cli, tempDir, userEnv } from './helpers';
 
 const tmp = tempDir('determinism');

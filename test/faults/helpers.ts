@@ -6,7 +6,7 @@ import path from 'node:path';
 
 export const root = path.resolve(__dirname, '../..');
 export const bin = path.join(root, 'bin/ntk-verify.mjs');
-export const toyDir = path.join(root, 'test/claims/toy-claims');
+export const toyDir = path.join(root, 'test/runner/toy-claims');
 
 export function tempDir(tag: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `ntkv-${tag}-`));

@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseResults } from '../../src/claims/results';
+import { parseResults } from '../../src/runner/results';
 import { alive, cacheEntries, childrenOf, cli, cliAsync, tempDir, toyDir, userEnv, waitFor } from './helpers';
 
 const tmp = tempDir('kill');

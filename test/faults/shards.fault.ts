@@ -2,7 +2,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseResults, type RunResults } from '../../src/claims/results';
+import { parseResults, type RunResults } from '../../src/runner/results';
 import { cli, tempDir, toyDir, userEnv } from './helpers';
 
 const tmp = tempDir('shards');

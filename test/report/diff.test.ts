@@ -3,7 +3,7 @@
  * injected slope change, a verdict flip and value changes are found; the CLI exits 1 on a
  * verdict change, 0 otherwise, 2 on usage errors.
  *
- * The runs are the toy claims of test/claims/toy-claims (exact power laws with seeded
+ * The runs are the toy claims of test/runner/toy-claims (exact power laws with seeded
  * noise), so every number here is deterministic.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,16 +11,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeClaim } from '../../src/claims/analyze';
-import { JobCache } from '../../src/claims/cache';
-import { fixtureFromResult, writeFixture } from '../../src/claims/fixtures';
-import { loadRegistry, selectClaims, type RegisteredClaim } from '../../src/claims/registry';
-import { parseResults, type RunResults } from '../../src/claims/results';
-import { runClaims } from '../../src/claims/runner';
+import { analyzeClaim } from '../../src/runner/analyze';
+import { JobCache } from '../../src/runner/cache';
+import { fixtureFromResult, writeFixture } from '../../src/runner/fixtures';
+import { loadRegistry, selectClaims, type RegisteredClaim } from '../../src/runner/registry';
+import { parseResults, type RunResults } from '../../src/runner/results';
+import { runClaims } from '../../src/runner/runner';
 import { diffRuns, formatDiffMarkdown, relativeDifference, sideFromFixtures, sideFromResults } from '../../src/report/diff';
 
 const root = path.resolve(__dirname, '../..');
-const toyDir = path.join(root, 'test/claims/toy-claims');
+const toyDir = path.join(root, 'test/runner/toy-claims');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ntkv-diff-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -7,7 +7,7 @@
  *   and an observable with non-positive values and no fit.
  * Noise is deterministic (no Math.random).
  */
-import { RESULTS_SCHEMA_VERSION, type ClaimResult, type JobRecord, type ObservableSummary, type RunResults } from '../../src/claims/results';
+import { RESULTS_SCHEMA_VERSION, type ClaimResult, type JobRecord, type ObservableSummary, type RunResults } from '../../src/runner/results';
 
 /** Deterministic noise in [-1, 1). */
 function noise(i: number): number {

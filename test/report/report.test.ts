@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runResultsSchema, type RunResults } from '../../src/claims/results';
+import { runResultsSchema, type RunResults } from '../../src/runner/results';
 import { observableSpec, seriesSpec, spectrumSpec, writeReport } from '../../src/report';
 import { layoutReport, slopePredictionsOn } from '../../src/report/model';
 import { manyClaims, syntheticResults } from './fixture';

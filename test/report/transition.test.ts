@@ -13,11 +13,11 @@ import path from 'node:path';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobCache } from '../../src/claims/cache';
-import { defineClaim } from '../../src/claims/define';
-import type { RegisteredClaim } from '../../src/claims/registry';
-import type { ClaimResult, RunResults } from '../../src/claims/results';
-import { runClaims } from '../../src/claims/runner';
+import { JobCache } from '../../src/runner/cache';
+import { defineClaim } from '../../src/runner/define';
+import type { RegisteredClaim } from '../../src/runner/registry';
+import type { ClaimResult, RunResults } from '../../src/runner/results';
+import { runClaims } from '../../src/runner/runner';
 import { observableSpec, renderSvg, writeReport } from '../../src/report';
 import { slopePredictionsOn } from '../../src/report/model';
 

@@ -4,7 +4,7 @@
  * approaches x^{-1} through a decaying correction (size-limited at c = 1); one check holds
  * at every c.
  */
-import { defineClaim } from '../../../src/claims/define';
+import { defineClaim } from '../../../src/runner/define';
 
 export default defineClaim({
   id: 'T4',

@@ -31,7 +31,7 @@ const fixtureSchema = z.object({
   slopes: z.record(z.string(), z.number()),
   jobs: z.array(z.object({
     x: z.number(), trial: z.number(),
-    /** A non-baseline value of the claim's swept constant (src/claims/constants.ts). */
+    /** A non-baseline value of the claim's swept constant (src/runner/constants.ts). */
     constant: z.number().optional(),
     values: z.record(z.string(), z.number()),
     /** Observables the job did not measure → reason (JobOutput.notMeasured); absent when all were measured. */

@@ -1,5 +1,5 @@
 /**
- * `ntk-verify plan` (src/claims/plan.ts): the calibration of ms = c·work^b, job counts with
+ * `ntk-verify plan` (src/runner/plan.ts): the calibration of ms = c·work^b, job counts with
  * swept constants, shards as `run --shard` cuts them, and — on this repo's committed results —
  * the estimate of every claim's standard-tier compute calibrated on the smoke tier alone,
  * within 2× of what the standard run measured.
@@ -7,11 +7,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { estimateMs, fitCalibration, jobResources, planRun, probeEstimate } from '../../src/claims/plan';
-import { loadRegistry, type RegisteredClaim } from '../../src/claims/registry';
-import { parseResults, type RunResults } from '../../src/claims/results';
-import { planJobs } from '../../src/claims/runner';
-import { PROJECT_ROOT } from '../../src/claims/engine-version';
+import { estimateMs, fitCalibration, jobResources, planRun, probeEstimate } from '../../src/runner/plan';
+import { loadRegistry, type RegisteredClaim } from '../../src/runner/registry';
+import { parseResults, type RunResults } from '../../src/runner/results';
+import { planJobs } from '../../src/runner/runner';
+import { PROJECT_ROOT } from '../../src/runner/engine-version';
 
 describe('fitCalibration', () => {
   it('recovers ms = a + c·work from exact points; without spread, time is proportional to work (ratio of sums)', () => {

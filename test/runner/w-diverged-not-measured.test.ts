@@ -11,9 +11,9 @@
  * at any rate its setting allows: its test is in w12-diverged-not-measured.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { ClaimDefinition, JobOutput } from '../../src/claims/define';
-import { resolvedSetting } from '../../src/claims/define';
-import { validateOutput } from '../../src/claims/job';
+import type { ClaimDefinition, JobOutput } from '../../src/runner/define';
+import { resolvedSetting } from '../../src/runner/define';
+import { validateOutput } from '../../src/runner/job';
 import { rngFor } from '../../src/random';
 import W9 from '../../claims/W/W9-training-cases-vs-lazy';
 import W10 from '../../claims/W/W10-learning-rate-transition';

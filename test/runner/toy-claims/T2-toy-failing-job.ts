@@ -1,5 +1,5 @@
 /** A toy claim with one job that fails, and a slow mode for interruption tests. */
-import { defineClaim } from '../../../src/claims/define';
+import { defineClaim } from '../../../src/runner/define';
 
 export default defineClaim({
   id: 'T2',

@@ -6,8 +6,8 @@
  * measure the other schedule and the initial spectrum as usual.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { resolvedSetting } from '../../src/claims/define';
-import { validateOutput } from '../../src/claims/job';
+import { resolvedSetting } from '../../src/runner/define';
+import { validateOutput } from '../../src/runner/job';
 import { rngFor } from '../../src/random';
 
 const REASON = 'training diverged at step 3 (loss 1.00e+9, initial 0.500)';

@@ -188,7 +188,7 @@ export type PlotDeclaration = z.infer<typeof plotDeclarationSchema>;
  * the claim's jobs without the sweep) and the others lie in the direction the hypothesis
  * favours. Jobs at another value see `setting[key]` replaced and report their observables
  * as `<name>@<symbol>=<value>`; each prediction is judged at every value and REFUTED only
- * where every value refutes it (src/claims/constants.ts).
+ * where every value refutes it (src/runner/constants.ts).
  */
 export const constantSweepSchema = z.object({
   key: z.string().min(1),

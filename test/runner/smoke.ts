@@ -6,11 +6,11 @@
  * Regenerate deliberately with: npx ntk-verify fixtures update <ID>
  */
 import { expect, it } from 'vitest';
-import { JobCache } from '../../src/claims/cache';
-import { engineVersion } from '../../src/claims/engine-version';
-import { compareWithFixture, fixtureFromResult, formatComparison, readFixture, writeFixture } from '../../src/claims/fixtures';
-import { loadRegistry } from '../../src/claims/registry';
-import { DEFAULT_ROOT_SEED, runClaims } from '../../src/claims/runner';
+import { JobCache } from '../../src/runner/cache';
+import { engineVersion } from '../../src/runner/engine-version';
+import { compareWithFixture, fixtureFromResult, formatComparison, readFixture, writeFixture } from '../../src/runner/fixtures';
+import { loadRegistry } from '../../src/runner/registry';
+import { DEFAULT_ROOT_SEED, runClaims } from '../../src/runner/runner';
 
 export async function smokeTests(paper: string): Promise<void> {
   const reg = (await loadRegistry()).filter((c) => c.def.paper === paper);

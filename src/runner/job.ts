@@ -80,7 +80,7 @@ export async function runJob(def: ClaimDefinition, spec: JobSpec): Promise<JobRe
   const k = spec.constant !== undefined ? def.constant : undefined;
   if (spec.constant !== undefined && !k) throw new Error(`claim ${spec.claimId}: a job at constant ${spec.constant}, but the claim sweeps no constant`);
   const where = `claim ${spec.claimId}, ${def.sweep.variable}=${spec.x}, trial ${spec.trial}${k ? `, ${k.symbol}=${spec.constant}` : ''}`;
-  // The baseline's stream at every constant (common random numbers; src/claims/constants.ts).
+  // The baseline's stream at every constant (common random numbers; src/runner/constants.ts).
   const seedKey = seedKeyOf(spec.rootSeed, spec.claimId, spec.x, spec.trial);
   const at = k ? { constant: spec.constant! } : {};
   const t0 = performance.now();

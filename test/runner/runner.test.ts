@@ -3,12 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JobCache } from '../../src/claims/cache';
-import { loadRegistry, selectClaims } from '../../src/claims/registry';
-import { parseShard, runClaims } from '../../src/claims/runner';
-import { parseResults, runResultsSchema, type RunResults } from '../../src/claims/results';
+import { JobCache } from '../../src/runner/cache';
+import { loadRegistry, selectClaims } from '../../src/runner/registry';
+import { parseShard, runClaims } from '../../src/runner/runner';
+import { parseResults, runResultsSchema, type RunResults } from '../../src/runner/results';
 import { mergeRuns } from '../../src/cli/run';
-import { compareWithFixture, fixtureFromResult } from '../../src/claims/fixtures';
+import { compareWithFixture, fixtureFromResult } from '../../src/runner/fixtures';
 
 const root = path.resolve(__dirname, '../..');
 const toyDir = path.join(__dirname, 'toy-claims');
@@ -162,7 +162,7 @@ describe('CLI', () => {
 
 describe('compare predictions', () => {
   it('paired: the comparison uses per-trial differences (paired t) instead of Welch when asked', async () => {
-    const { defineClaim } = await import('../../src/claims/define');
+    const { defineClaim } = await import('../../src/runner/define');
     // left = base + 0.01, right = base, with a large trial-to-trial spread in base: the two
     // groups overlap, while every paired difference is exactly +0.01. The relation holds at
     // the means either way (CONFIRMED); the reason names the method that judged it.

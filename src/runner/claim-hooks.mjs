@@ -8,7 +8,7 @@
 // Plain JavaScript: hooks run on the loader thread, before any TypeScript support.
 import { fileURLToPath } from 'node:url';
 
-/** URL prefix of the folder whose imports are claim files (src/claims/ of this package). */
+/** URL prefix of the folder whose imports are claim files (src/runner/ of this package). */
 let loaderDir = '';
 /** .ts files made ES modules so far; what they import is made one too. */
 const forced = new Set();

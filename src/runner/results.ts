@@ -95,7 +95,7 @@ export const predictionResultSchema = z.object({
   details: z.record(z.string(), z.union([z.string(), num, z.boolean(), z.null()])).optional(),
   /**
    * Claims that sweep a constant: this prediction judged at each value (baseline first); the
-   * prediction's verdict combines them (src/claims/constants.ts) and its fit/ci are the baseline's.
+   * prediction's verdict combines them (src/runner/constants.ts) and its fit/ci are the baseline's.
    */
   byConstant: z.array(z.object({
     value: num, verdict, reason: z.string(), fit: fitSchema.optional(), ci: ciSchema.optional(),

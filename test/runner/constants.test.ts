@@ -1,5 +1,5 @@
 /**
- * Swept constants (src/claims/constants.ts) end to end on the toy claim T4, and the
+ * Swept constants (src/runner/constants.ts) end to end on the toy claim T4, and the
  * combination rule on its own: the baseline's jobs are the claim's jobs without the sweep,
  * the other constants' observables carry '@c=<value>', each prediction is judged at every
  * constant and REFUTED only where every constant refutes it; a CONFIRMED that needed the
@@ -9,13 +9,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobCache } from '../../src/claims/cache';
-import { combineOverConstants } from '../../src/claims/constants';
-import { defineClaim, type ClaimDefinition } from '../../src/claims/define';
-import { compareWithFixture, fixtureFromResult } from '../../src/claims/fixtures';
-import { loadRegistry, type RegisteredClaim } from '../../src/claims/registry';
-import { parseResults, type ClaimResult, type RunResults } from '../../src/claims/results';
-import { planJobs, runClaims } from '../../src/claims/runner';
+import { JobCache } from '../../src/runner/cache';
+import { combineOverConstants } from '../../src/runner/constants';
+import { defineClaim, type ClaimDefinition } from '../../src/runner/define';
+import { compareWithFixture, fixtureFromResult } from '../../src/runner/fixtures';
+import { loadRegistry, type RegisteredClaim } from '../../src/runner/registry';
+import { parseResults, type ClaimResult, type RunResults } from '../../src/runner/results';
+import { planJobs, runClaims } from '../../src/runner/runner';
 import { writeReport } from '../../src/report';
 import { diffRuns, sideFromResults } from '../../src/report/diff';
 

@@ -6,7 +6,7 @@
  * the blow-up (the initial loss). `nanWithoutReason` makes every job return a NaN with no
  * reason: an error.
  */
-import { defineClaim, type JobOutput } from '../../../src/claims/define';
+import { defineClaim, type JobOutput } from '../../../src/runner/define';
 import { notMeasuredAll } from '../../../src/experiments/not-measured';
 import { train } from '../../../src/train/train';
 import { activation } from '../../../src/activations';

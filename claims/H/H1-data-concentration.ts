@@ -62,15 +62,15 @@ export default defineClaim({
     'a constant that converges slowly; for the diagonal Σ it tends to ‖Σ‖ ≈ 1.85 (slope −0.05 [−0.06, −0.04]).',
   // n = d^{1.25}: the n×n Gram XᵀX and its norm, twice (identity and diagonal Σ).
   resources: (d, s) => {
-    const n = Math.round(d ** (s.nExponent as number));
+    const n = Math.round(d ** (s.nExponent));
     return { work: n * n * d, bytes: 8 * 3 * n * n };
   },
   run: ({ x: d, setting: s, rng }) => {
-    const n = Math.round(d ** (s.nExponent as number));
+    const n = Math.round(d ** (s.nExponent));
     // m = 2: the network of hProblem is not used here, only its inputs.
     const iso = dataConcentration(hProblem(rng.split('identity'), { d, n, m: 2 }, 'erf').X);
     const dia = dataConcentration(
-      hProblem(rng.split('diagonal'), { d, n, m: 2 }, 'erf', { covariance: 'diagonal', condition: s.diagonalCondition as number }).X,
+      hProblem(rng.split('diagonal'), { d, n, m: 2 }, 'erf', { covariance: 'diagonal', condition: s.diagonalCondition }).X,
     );
     return {
       values: {

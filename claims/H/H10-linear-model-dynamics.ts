@@ -79,14 +79,14 @@ export default defineClaim({
     'rounding) and the tightest step of each run, so a counterexample would be the earliest failing step.',
   // n = d^{1.5}: the n×n kernel, its top eigenvalue, and 200 steps of the linear model.
   resources: (d, s) => {
-    const n = Math.round(d ** (s.nExponent as number));
-    return { work: n * n * d + n * d * (s.steps as number), bytes: 8 * 3 * n * n };
+    const n = Math.round(d ** (s.nExponent));
+    return { work: n * n * d + n * d * (s.steps), bytes: 8 * 3 * n * n };
   },
   run: ({ x: d, setting: s, rng }) => {
-    const n = Math.round(d ** (s.nExponent as number));
+    const n = Math.round(d ** (s.nExponent));
     const X = gaussianInputs(rng.split('X'), d, n);
     const y = normDependentTeacher(randomUnitVector(rng.split('a'), d)).evaluate(X);
-    const steps = s.steps as number;
+    const steps = s.steps;
     const checks: CheckCase[] = [];
     let identityErr = 0;
     let residualRatio = Infinity;
@@ -96,7 +96,7 @@ export default defineClaim({
         const p = featureCount(d, which);
         const beta0 = rng.split(`beta0-${a}-${which}`).fillNormal(new Float64Array(p), 1 / Math.sqrt(p));
         const runs = linearDynamicsCheck(X, y, act, which, {
-          fractions: FRACTIONS, steps, beta0, identityTol: s.identityTol as number, context: `H10 d=${d} ${a} ${which}`,
+          fractions: FRACTIONS, steps, beta0, identityTol: s.identityTol, context: `H10 d=${d} ${a} ${which}`,
         });
         for (const r of runs) {
           for (const c of r.identity) checks.push({ check: '(C.1) step', ...c });
@@ -107,7 +107,7 @@ export default defineClaim({
         }
       }
     }
-    const growthAboveLimit = linearResidualGrowth(X, y, activation('relu'), 'both', s.aboveLimitFraction as number, s.aboveLimitSteps as number);
+    const growthAboveLimit = linearResidualGrowth(X, y, activation('relu'), 'both', s.aboveLimitFraction, s.aboveLimitSteps);
     return { values: { identityErr, residualRatio, growthAboveLimit }, checks, meta: { n, d } };
   },
 });

@@ -120,22 +120,22 @@ export default defineClaim({
     '(6% there). The 10% agreement tolerance is this suite\'s reading of "agree" in Fig. 1, not a number of the paper.',
   // GD on both layers for \`steps\` steps at width m, plus the test points.
   resources: (n, s) => {
-    const m = s.m as number, d = s.d as number, nTest = s.nTest as number;
-    return { work: (n + nTest) * m * d * (s.steps as number), bytes: 8 * (4 * m * (n + nTest) + d * (n + nTest)) };
+    const m = s.m, d = s.d, nTest = s.nTest;
+    return { work: (n + nTest) * m * d * (s.steps), bytes: 8 * (4 * m * (n + nTest) + d * (n + nTest)) };
   },
   run: ({ x: n, setting: s, rng, keepDetail }) => {
-    const d = s.d as number, m = s.m as number;
-    const task = hTask(rng, { d, n, m }, s.activation as string, { target: 'erfSign', teacherWidth: s.teacherWidth as number, nTest: s.nTest as number });
-    const act = activation(s.activation as string);
+    const d = s.d, m = s.m;
+    const task = hTask(rng, { d, n, m }, s.activation, { target: 'erfSign', teacherWidth: s.teacherWidth, nTest: s.nTest });
+    const act = activation(s.activation);
     const lin = linearModelSpec('lin', task.X, task.Xtest, act, 'both', task.traceSigmaSq);
-    const rate = rateFromFeatures(lin.train, s.rateFraction as number);
-    const T = earlyHorizon(d, rate.eta, s.c as number);
-    const steps = Math.max(T, s.steps as number);
+    const rate = rateFromFeatures(lin.train, s.rateFraction);
+    const T = earlyHorizon(d, rate.eta, s.c);
+    const steps = Math.max(T, s.steps);
     const best = optimalLinearModel(lin.train, task.y, lin.test);
     let linT: { train: Float64Array; test: Float64Array } | undefined;
     const r = sideBySide(task.net, task.X, task.y, {
-      layers: 'both', eta: rate.eta, steps, recordAt: recordGrid(T, steps, s.recordPoints as number), linear: [lin],
-      Xtest: task.Xtest, ytest: task.ytest, keepTestOutputs: keepDetail ? (s.testOutputs as number) : 0, context: `H11 n=${n}`,
+      layers: 'both', eta: rate.eta, steps, recordAt: recordGrid(T, steps, s.recordPoints), linear: [lin],
+      Xtest: task.Xtest, ytest: task.ytest, keepTestOutputs: keepDetail ? (s.testOutputs) : 0, context: `H11 n=${n}`,
       onLinRecord: (_, t, train, test) => { if (t === T) linT = { train: train.slice(), test: test.slice() }; },
     });
     const early = upTo(r.records, T);
@@ -161,7 +161,7 @@ export default defineClaim({
       // A fixed-length run by design (no loss target): it always ends at the step count.
       stoppedBy: r.stoppedBy,
     };
-    const tol = s.agreementTol as number;
+    const tol = s.agreementTol;
     const checks = [
       { check: 'earlyRelTrain', lhs: values.earlyRelTrain, rhs: tol },
       { check: 'earlyRelTest', lhs: values.earlyRelTest, rhs: tol },
@@ -181,7 +181,7 @@ export default defineClaim({
       'train discrepancy (1/n)‖f_t − f^lin_t‖² [x = t/T]': c((q) => q.lin.lin!.discTrain, 1),
       'test discrepancy E min((f_t − f^lin_t)², 1) [x = t/T]': c((q) => q.lin.lin!.discTest, 1),
     };
-    for (let k = 0; k < (s.testOutputs as number); k++) {
+    for (let k = 0; k < (s.testOutputs); k++) {
       series[`test point ${k + 1}: network output [x = t/T]`] = c((q) => q.netTestOutputs![k]!);
       series[`test point ${k + 1}: linear model output [x = t/T]`] = c((q) => q.linTestOutputs!.lin![k]!);
     }

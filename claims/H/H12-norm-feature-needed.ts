@@ -110,20 +110,20 @@ export default defineClaim({
     'instead of 0.023.',
   // d fixed per tier, m = n: both layers for T ∝ ln d steps (η ∝ n/‖Θlin‖ ∝ d).
   resources: (n, s) => {
-    const d = s.d as number;
+    const d = s.d;
     return { work: n * n * d * Math.log(d), bytes: 8 * (4 * n * n + d * n) };
   },
   run: ({ x: n, setting: s, rng, keepDetail }) => {
-    const d = s.d as number;
+    const d = s.d;
     const m = n % 2 ? n + 1 : n;
-    const task = hTask(rng, { d, n, m }, s.activation as string, { target: 'normDependent', nTest: s.nTest as number });
+    const task = hTask(rng, { d, n, m }, s.activation, { target: 'normDependent', nTest: s.nTest });
     const full = linearModelSpec('full', task.X, task.Xtest, task.act, 'both', task.traceSigmaSq);
     const naive = naiveLinearModelSpec('naive', task.X, task.Xtest, task.act, 'both', task.traceSigmaSq);
-    const rate = rateFromFeatures(full.train, s.rateFraction as number);
-    const T = earlyHorizon(d, rate.eta, s.c as number);
-    const total = keepDetail ? Math.round((s.detailHorizon as number) * T) : T;
+    const rate = rateFromFeatures(full.train, s.rateFraction);
+    const T = earlyHorizon(d, rate.eta, s.c);
+    const total = keepDetail ? Math.round((s.detailHorizon) * T) : T;
     const r = sideBySide(task.net, task.X, task.y, {
-      layers: 'both', eta: rate.eta, steps: total, recordAt: recordGrid(T, total, s.recordPoints as number),
+      layers: 'both', eta: rate.eta, steps: total, recordAt: recordGrid(T, total, s.recordPoints),
       linear: [full, naive], Xtest: task.Xtest, ytest: task.ytest, context: `H12 n=${n}`,
     });
     const values = {
@@ -135,8 +135,8 @@ export default defineClaim({
     };
     values.ratioTrain = values.discNaive / values.discFull;
     values.ratioTest = values.discTestNaive / values.discTestFull;
-    const checks = n / d >= (s.ratioFrom as number)
-      ? [{ check: 'ratioAtLeast5', lhs: s.ratioAtLeast as number, rhs: values.ratioTrain }]
+    const checks = n / d >= (s.ratioFrom)
+      ? [{ check: 'ratioAtLeast5', lhs: s.ratioAtLeast, rhs: values.ratioTrain }]
       : [];
     const meta = {
       d, m, eta: Number(rate.eta.toPrecision(6)), limit: Number(rate.limit.toPrecision(6)), T, stoppedBy: r.stoppedBy,

@@ -94,15 +94,15 @@ export default defineClaim({
   // Five comparisons: an n×n kernel from the patch overlaps (n²·d) and two Lanczos norms of n×n matrices
   // (n² a step, ≈ 100 steps each: the larger part at these sizes), a few n×n arrays.
   resources: (d, s) => {
-    const n = Math.round(d ** (s.nExponent as number));
+    const n = Math.round(d ** (s.nExponent));
     return { work: 5 * n * n * (d + 200), bytes: 8 * 4 * n * n };
   },
   run: ({ x: d, setting: s, rng }) => {
-    const act = activation(s.activation as string);
-    const n = Math.round(d ** (s.nExponent as number));
+    const act = activation(s.activation);
+    const n = Math.round(d ** (s.nExponent));
     const X = hypercubeInputs(rng.split('X'), d, n);
     const twoZeta2 = 2 * gaussianConstants(act).zeta ** 2;
-    const qFixed = s.fixedQ as number;
+    const qFixed = s.fixedQ;
     const qSqrt = Math.ceil(Math.sqrt(d));
     // ⌈d^{3/4}⌉ with a guard against 16^{3/4} = 8.000000000000002 rounding up to 9.
     const q34 = Math.ceil(d ** 0.75 - 1e-9);

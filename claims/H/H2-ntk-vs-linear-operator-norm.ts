@@ -47,11 +47,11 @@ export default defineClaim({
     'that ‖Θ1 − Θlin1‖_op cannot go below, so the statement is about d ≪ n (the paper\'s n = 10⁴).',
   // n and m are fixed per tier: the m×n features, then n×n kernels (gemm n²·m) and their norms.
   resources: (d, s) => {
-    const n = s.n as number, m = s.m as number;
+    const n = s.n, m = s.m;
     return { work: n * m * (d + n), bytes: 8 * (2 * m * n + 3 * n * n) };
   },
   run: ({ x: d, setting: s, rng }) => {
-    const p = hProblem(rng, { d, n: s.n as number, m: s.m as number }, s.activation as string);
+    const p = hProblem(rng, { d, n: s.n, m: s.m }, s.activation);
     const K1 = firstLayerNtk(p.net, p.X);
     const L = linearKernel(p.X, p.act, 'first', { traceSigmaSq: p.traceSigmaSq });
     const D = sub(K1, L);

@@ -50,11 +50,11 @@ export default defineClaim({
     'rows of the symmetric initialisation (pairedHalf: identical to the width-m kernel, half the cost).',
   // n and d are fixed per tier: the m×n derivatives, then the n×n kernel (gemm n²·m).
   resources: (m, s) => {
-    const n = s.n as number, d = s.d as number;
+    const n = s.n, d = s.d;
     return { work: n * m * (d + n), bytes: 8 * (2 * m * n + 3 * n * n) };
   },
   run: ({ x: m, setting: s, rng }) => {
-    const p = hProblem(rng, { d: s.d as number, n: s.n as number, m }, s.activation as string);
+    const p = hProblem(rng, { d: s.d, n: s.n, m }, s.activation);
     const r = firstLayerVsExpected(p.net, p.X);
     return { values: { gap: r.gap, relGap: r.gap / r.expectedNorm, starNorm: r.expectedNorm } };
   },

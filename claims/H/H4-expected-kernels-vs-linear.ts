@@ -73,11 +73,11 @@ export default defineClaim({
     'local slopes −0.22 → −0.48). The second-layer ratios for ReLU/softplus fall like ~1/n because ‖Θlin2‖ = Θ(n) there.',
   // n = d^{1.5}: n×n expected kernels entry by entry and their operator norms.
   resources: (d, s) => {
-    const n = Math.round(d ** (s.nExponent as number));
+    const n = Math.round(d ** (s.nExponent));
     return { work: n * n * d, bytes: 8 * 4 * n * n };
   },
   run: ({ x: d, setting: s, rng }) => {
-    const n = Math.round(d ** (s.nExponent as number));
+    const n = Math.round(d ** (s.nExponent));
     const X = gaussianInputs(rng.split('X'), d, n);
     const values: Record<string, number> = {};
     const meta: Record<string, number> = { n, d };

@@ -79,11 +79,11 @@ export default defineClaim({
     'softplus 1.49 [1.49, 1.50] in d (λ_max/n → ϑ0² = 1/(2π) and (E softplus(g))²); erf/tanh 0.39 [0.36, 0.42] ≤ 0.5 (λ_max·d/n ≈ 1).',
   // n = m = d^{1+α}: the m×n features, Θ2 (gemm n²·m) and its norms.
   resources: (d, s) => {
-    const { n, m } = hPowerSizes(d, s.alpha as number);
+    const { n, m } = hPowerSizes(d, s.alpha);
     return { work: n * m * (n + d), bytes: 8 * (2 * m * n + 3 * n * n) };
   },
   run: ({ x: d, setting: s, rng }) => {
-    const sizes = hPowerSizes(d, s.alpha as number);
+    const sizes = hPowerSizes(d, s.alpha);
     const values: Record<string, number> = {};
     const meta: Record<string, number> = { n: sizes.n, m: sizes.m, d };
     for (const a of ACTS) {

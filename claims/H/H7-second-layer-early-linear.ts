@@ -116,9 +116,9 @@ export default defineClaim({
   resources: (d, s) => earlyPhaseResources(d, s, variants.map((v) => v.mAlpha)),
   run: ({ x: d, setting: s, rng, keepDetail }) => {
     const out = earlyPhaseJob(rng, {
-      d, alpha: s.alpha as number, sizeConstant: s.sizeConstant as number, layers: 'second', variants,
-      rateFraction: s.rateFraction as number, c: s.c as number, target: 'erfSign', teacherWidth: s.teacherWidth as number,
-      nTest: s.nTest as number, recordPoints: s.recordPoints as number, detailHorizon: s.detailHorizon as number,
+      d, alpha: s.alpha, sizeConstant: s.sizeConstant, layers: 'second', variants,
+      rateFraction: s.rateFraction, c: s.c, target: 'erfSign', teacherWidth: s.teacherWidth,
+      nTest: s.nTest, recordPoints: s.recordPoints, detailHorizon: s.detailHorizon,
       keepDetail, context: `H7 d=${d}`,
     });
     return {

@@ -88,9 +88,9 @@ export default defineClaim({
   resources: (d, s) => earlyPhaseResources(d, s, [undefined, undefined]),
   run: ({ x: d, setting: s, rng, keepDetail }) => {
     const out = earlyPhaseJob(rng, {
-      d, alpha: s.alpha as number, sizeConstant: s.sizeConstant as number, layers: 'both', variants: acts.map((a) => ({ key: a, act: a })),
-      rateFraction: s.rateFraction as number, c: s.c as number, target: 'erfSign', teacherWidth: s.teacherWidth as number,
-      nTest: s.nTest as number, recordPoints: s.recordPoints as number, detailHorizon: s.detailHorizon as number,
+      d, alpha: s.alpha, sizeConstant: s.sizeConstant, layers: 'both', variants: acts.map((a) => ({ key: a, act: a })),
+      rateFraction: s.rateFraction, c: s.c, target: 'erfSign', teacherWidth: s.teacherWidth,
+      nTest: s.nTest, recordPoints: s.recordPoints, detailHorizon: s.detailHorizon,
       keepDetail, context: `H8 d=${d}`,
     });
     return {

@@ -12,7 +12,7 @@
  */
 import { defineClaim } from 'ntk-verify';
 import { columnSquaredNormsOverD, largestSingularValue } from 'ntk-verify/experiments';
-import { type WSetting, wProblem, W_EARLY_DATA } from 'ntk-verify/experiments';
+import { wProblem, W_EARLY_DATA } from 'ntk-verify/experiments';
 import { vectorNorm } from 'ntk-verify';
 import { forward } from 'ntk-verify';
 
@@ -76,7 +76,7 @@ export default defineClaim({
     'below 1 since E σ_max(X) ≤ √n + √d; its logarithm is noisy, hence many trials); max_i ‖x_i‖²/d − 1 slope ' +
     '−0.43 [−0.46, −0.39], the √(ln n/d) rate of a maximum of n χ²_d/d (local slope −1/2 + 1/(2 ln n)).',
   run: ({ x: n, setting: s, rng }) => {
-    const p = wProblem(rng, n, s as unknown as WSetting);
+    const p = wProblem(rng, n, s);
     const { d, h } = p.dims;
     const X = p.data.X;
     const A = forward(p.net, X).A; // σ(W₀X/√d), h×n

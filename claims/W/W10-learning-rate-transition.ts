@@ -26,8 +26,8 @@
 import { defineClaim, type JobOutput } from 'ntk-verify';
 import { notMeasuredAll } from 'ntk-verify/experiments';
 import { spikeMeasures, sweepIndependentRng, testError } from 'ntk-verify/experiments';
-import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
-import type { Rng } from 'ntk-verify';
+import { trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
+import type { Rng, Tier } from 'ntk-verify';
 import { cloneNet, train, twMargin } from 'ntk-verify';
 
 const setting = {
@@ -93,9 +93,6 @@ const observables = {
   epochs: t('epochs run'),
   hitCap: t('1 if the epoch cap ended the run (loss ≥ 1e-5)'),
   diverged: t('1 if training diverged at this η'),
-  // Constant right-hand side of the "single outlier" comparison: analyze.ts wraps a numeric
-  // `right` into a one-value group, which can never be REFUTED (see the report).
-  refSpike: { label: `constant ${setting.spikeRatio} (threshold of "at the initial edge")`, fit: false },
 };
 
 export default defineClaim({
@@ -142,7 +139,7 @@ export default defineClaim({
       label: `|yᵀv₁(NTK_t)|/‖y‖ becomes large (> ${setting.alignLarge}) above a threshold η`,
     },
     {
-      kind: 'compare', left: 'wSecondRatio', relation: '<', right: 'refSpike', at: 'largest', source: 'Fig. 2, Table 1 Case 3: bulk + one spike',
+      kind: 'compare', left: 'wSecondRatio', relation: '<', right: setting.spikeRatio, at: 'largest', source: 'Fig. 2, Table 1 Case 3: bulk + one spike',
       label: `at the largest η one outlier only: λ₂(W_tW_tᵀ/d) stays at the initial edge (ratio < ${setting.spikeRatio})`,
     },
   ],
@@ -197,24 +194,23 @@ export default defineClaim({
     'divergence as the reason — a transition then uses the trials that trained, and a rate where none did drops out. No ' +
     'smoke or standard job diverges; the divergence rate itself is found by the probe.',
   // The rate is the sweep variable; n comes from the tier.
-  resources: (_eta, s) => trainingResources(s.n as number, s as unknown as WSetting, s.maxEpochs as number),
+  resources: (_eta, s) => trainingResources(s.n, s, s.maxEpochs),
   run: (ctx) => runJob(ctx.x, ctx.setting, ctx.rng, ctx.keepDetail, ctx.tier),
 });
 
 function runJob(
-  eta: number, s: Record<string, unknown>, rng: Rng, keepDetail: boolean,
-  tier: 'smoke' | 'standard' | 'paper',
+  eta: number, s: typeof setting, rng: Rng, keepDetail: boolean,
+  tier: Tier,
 ): JobOutput {
-  const n = s.n as number;
-  const ws = s as unknown as WSetting;
+  const n = s.n;
   // Same data, teacher, initialisation and minibatch order at every η of a trial.
   const shared = sweepIndependentRng(rng);
-  const p = wProblem(shared, n, ws);
+  const p = wProblem(shared, n, s);
   const beta = p.teacher.directions!.data;
   const { X, y } = p.data;
   const cfg = {
-    optimizer: 'sgd' as const, lr: eta, layers: 'both' as const, batchSize: s.batchSize as number,
-    maxEpochs: s.maxEpochs as number, lossBelow: s.lossBelow as number, rng: shared.split('minibatches'),
+    optimizer: 'sgd' as const, lr: eta, layers: 'both' as const, batchSize: s.batchSize,
+    maxEpochs: s.maxEpochs, lossBelow: s.lossBelow, rng: shared.split('minibatches'),
     context: `W10 η=${eta} n=${n}`,
   };
   const r = train(cloneNet(p.net), X, y, { ...cfg, onDivergence: 'return' });
@@ -239,9 +235,9 @@ function runJob(
     // Where does training diverge above the grid? A few epochs per probe rate.
     const probes: string[] = [];
     let divergesAt = 0;
-    for (const f of s.probeFactors as number[]) {
+    for (const f of s.probeFactors) {
       const rate = eta * f;
-      const q = train(cloneNet(p.net), X, y, { ...cfg, lr: rate, maxEpochs: s.probeEpochs as number, context: `W10 probe η=${rate}`, onDivergence: 'return' });
+      const q = train(cloneNet(p.net), X, y, { ...cfg, lr: rate, maxEpochs: s.probeEpochs, context: `W10 probe η=${rate}`, onDivergence: 'return' });
       probes.push(`η=${rate}: ${q.divergence ? `diverged at step ${q.divergence.step}` : `stable ${q.epochs} epochs`}`);
       if (q.divergence) {
         divergesAt = rate;
@@ -261,7 +257,6 @@ function runJob(
     epochs: r.epochs,
     hitCap: r.hitCap ? 1 : 0,
     diverged: r.divergence ? 1 : 0,
-    refSpike: s.spikeRatio as number,
   };
   // Measured on the trained network.
   const trained: Record<string, number> | undefined = mt && {

@@ -11,13 +11,12 @@ import { defineClaim, type Prediction } from 'ntk-verify';
 import {
   type CaseId,
   type RateReading,
-  type Schedule,
   epochGrid,
   runWithTrajectory,
   variantLabel,
 } from 'ntk-verify/experiments';
 import { notMeasuredAll } from 'ntk-verify/experiments';
-import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
+import { trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
 import { conjugateKernel, kernelTargetAlignment } from 'ntk-verify';
 import type { TwoLayerNet } from 'ntk-verify';
 
@@ -31,7 +30,7 @@ const setting = {
   maxEpochs: 300,
   // The step decay (×0.1 every 100 epochs): the schedule under which Adam converges (CLAIMS.md);
   // W9 reports both schedules.
-  schedule: 'stepDecay',
+  schedule: 'stepDecay' as const,
 };
 
 /** The runs: Case 1 at 2η = 10 (the larger reading: the harder test of "barely moves"), Case 3 under both readings, Case 4. */
@@ -41,7 +40,7 @@ const RUNS: { key: string; caseId: CaseId; reading: RateReading }[] = [
   { key: 'c3x2', caseId: 3, reading: 'doubled' },
   { key: 'c4', caseId: 4, reading: 'asWritten' },
 ];
-const label = (r: (typeof RUNS)[number]) => variantLabel(r.caseId, r.reading, setting.schedule as Schedule);
+const label = (r: (typeof RUNS)[number]) => variantLabel(r.caseId, r.reading, setting.schedule);
 
 /** "Rises": the final KTA is at least this multiple of the initial one. */
 const RISE = 1.1;
@@ -149,9 +148,9 @@ export default defineClaim({
     'Smoke (n = 128, 5 trials, cap 150 epochs) gives the same verdicts.',
   ].join('\n'),
   // The epoch cap changes with the tier.
-  resources: (n, s) => trainingResources(n, s as unknown as WSetting, s.maxEpochs as number),
+  resources: (n, s) => trainingResources(n, s, s.maxEpochs),
   run: ({ x: n, setting: s, rng, keepDetail }) => {
-    const ws = s as unknown as WSetting;
+    const ws = s;
     const p = wProblem(rng, n, ws);
     const { X, y } = p.data;
     const values: Record<string, number> = {};
@@ -159,14 +158,14 @@ export default defineClaim({
     const series: Record<string, [number, number][]> = {};
     const kta0 = kta(p.net, X, y);
     values.kta0 = kta0;
-    const maxEpochs = s.maxEpochs as number;
+    const maxEpochs = s.maxEpochs;
     const grid = epochGrid(maxEpochs);
     const finals: Record<string, number> = {};
     const notMeasured: Record<string, string> = {};
     const reasons: Record<string, string> = {};
     for (const r of RUNS) {
-      const t = runWithTrajectory(p, { caseId: r.caseId, reading: r.reading, schedule: s.schedule as Schedule }, grid, {
-        lossBelow: s.lossBelow as number, maxEpochs, rng: rng.split('train'), context: `W11 n=${n}`,
+      const t = runWithTrajectory(p, { caseId: r.caseId, reading: r.reading, schedule: s.schedule }, grid, {
+        lossBelow: s.lossBelow, maxEpochs, rng: rng.split('train'), context: `W11 n=${n}`,
       }, (net) => kta(net, X, y));
       const run = t.run;
       if (run.diverged) {

@@ -14,7 +14,7 @@
 import { defineClaim, type Prediction } from 'ntk-verify';
 import { type Schedule, epochGrid, runWithTrajectory, variantLabel, weightSpectrum } from 'ntk-verify/experiments';
 import { notMeasuredAll } from 'ntk-verify/experiments';
-import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
+import { trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
 import type { TwoLayerNet } from 'ntk-verify';
 import { type PowerLawFit, alphaTimesLambdaMax, alphaTimesLogLambdaMax, fitPowerLaw, logAlphaNorm } from 'ntk-verify';
 
@@ -138,9 +138,9 @@ export default defineClaim({
       'diverged run has no trained spectrum); the comparisons would use the runs that trained.',
   ].join('\n'),
   // The epoch cap changes with the tier.
-  resources: (n, s) => trainingResources(n, s as unknown as WSetting, s.maxEpochs as number),
+  resources: (n, s) => trainingResources(n, s, s.maxEpochs),
   run: ({ x: n, setting: s, rng, keepDetail }) => {
-    const ws = s as unknown as WSetting;
+    const ws = s;
     const p = wProblem(rng, n, ws);
     const values: Record<string, number> = {};
     const notMeasured: Record<string, string> = {};
@@ -159,11 +159,11 @@ export default defineClaim({
     };
     const m0 = tailMetrics(p.net);
     put('0', m0);
-    const maxEpochs = s.maxEpochs as number;
+    const maxEpochs = s.maxEpochs;
     const grid = epochGrid(maxEpochs);
     for (const { schedule, suffix, name } of SCHEDULES) {
       const t = runWithTrajectory(p, { caseId: 4, reading: 'asWritten', schedule }, grid, {
-        lossBelow: s.lossBelow as number, maxEpochs, rng: rng.split('train'), context: `W12 n=${n}`,
+        lossBelow: s.lossBelow, maxEpochs, rng: rng.split('train'), context: `W12 n=${n}`,
       }, tailMetrics);
       const run = t.run;
       values[`status_${suffix}`] = run.diverged ? 2 : run.converged ? 0 : 1;

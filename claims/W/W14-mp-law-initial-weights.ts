@@ -86,7 +86,7 @@ export default defineClaim({
   run: ({ x: n, setting: s, rng, keepDetail }) => {
     const dims = wDims(n, s as { dOverN: number; hOverN: number });
     // Drawn as wProblem draws it (stream 'init' → 'W'), without the data it would also make.
-    const net = gaussianInit(rng.split('init'), dims.h, dims.d, activation(s.student as string));
+    const net = gaussianInit(rng.split('init'), dims.h, dims.d, activation(s.student));
     const eigs = weightGramSpectrum(net.W);
     const gamma = dims.d / dims.h;
     const c = compareWithMp(eigs, gamma);

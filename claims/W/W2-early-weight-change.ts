@@ -7,7 +7,7 @@
  */
 import { defineClaim } from 'ntk-verify';
 import { maxOutputChange, trainCopy, weightChange } from 'ntk-verify/experiments';
-import { type WSetting, wProblem, W_EARLY_PHASE } from 'ntk-verify/experiments';
+import { wProblem, W_EARLY_PHASE } from 'ntk-verify/experiments';
 
 const setting = { ...W_EARLY_PHASE };
 
@@ -53,9 +53,9 @@ export default defineClaim({
     'norms: a row of the gradient is v_i Σ_j r_j σ′(z_ij) x_jᵀ/(n√(dh)), of norm O(n)/(n√(dh)) = O(n^{-1}) when d, h ∝ n. ' +
     'The lemma\'s O(n^{-1/2}) bound holds (and looks loose); the "same order" reading is refuted for (2,∞).',
   run: ({ x: n, setting: s, rng }) => {
-    const p = wProblem(rng, n, s as unknown as WSetting);
+    const p = wProblem(rng, n, s);
     const { net0, net } = trainCopy(p.net, p.data.X, p.data.y, {
-      optimizer: 'gd', lr: s.eta as number, layers: 'first', maxSteps: s.steps as number, context: `W2 n=${n}`,
+      optimizer: 'gd', lr: s.eta, layers: 'first', maxSteps: s.steps, context: `W2 n=${n}`,
     });
     const dW = weightChange(net0.W, net.W);
     return {

@@ -9,7 +9,7 @@
 import { activation } from 'ntk-verify';
 import { defineClaim } from 'ntk-verify';
 import { kernelChanges, trainCopy, weightChange } from 'ntk-verify/experiments';
-import { type WSetting, withActivation, wProblem, W_EARLY_PHASE } from 'ntk-verify/experiments';
+import { withActivation, wProblem, W_EARLY_PHASE } from 'ntk-verify/experiments';
 
 const setting = { ...W_EARLY_PHASE, students: ['normalized_relu', 'normalized_tanh'] };
 
@@ -72,12 +72,12 @@ export default defineClaim({
     'of the entries, and the lemma\'s smoothness does not apply. The NTK operator-norm change of the ReLU student, "consistent ' +
     'with n^{-1}" in the figure, measures −0.88 [−0.99, −0.77] with local slopes between −0.5 and −1.2: INCONCLUSIVE at the sizes run.',
   run: ({ x: n, setting: s, rng }) => {
-    const p = wProblem(rng, n, s as unknown as WSetting);
+    const p = wProblem(rng, n, s);
     const values: Record<string, number> = {};
     for (const name of ['relu', 'tanh']) {
       const net0 = withActivation(p.net, activation(`normalized_${name}`));
       const { net } = trainCopy(net0, p.data.X, p.data.y, {
-        optimizer: 'gd', lr: s.eta as number, layers: 'first', maxSteps: s.steps as number, context: `W3 n=${n} ${name}`,
+        optimizer: 'gd', lr: s.eta, layers: 'first', maxSteps: s.steps, context: `W3 n=${n} ${name}`,
       });
       values[`wFroScaled_${name}`] = weightChange(net0.W, net.W).fro / Math.sqrt(p.dims.d);
       const kc = kernelChanges(net0, net, p.data.X, ['ck', 'ntk1']).changes;

@@ -10,7 +10,7 @@
 import { defineClaim } from 'ntk-verify';
 import { trainCopy } from 'ntk-verify/experiments';
 import { maxEigenvalueShift } from 'ntk-verify/experiments';
-import { type WSetting, wProblem, W_EARLY_PHASE } from 'ntk-verify/experiments';
+import { wProblem, W_EARLY_PHASE } from 'ntk-verify/experiments';
 import { networkKernels } from 'ntk-verify';
 import { eigvalsh } from 'ntk-verify';
 import { weightGramSpectrum } from 'ntk-verify';
@@ -57,9 +57,9 @@ export default defineClaim({
     '(1/(n√(dh)))[(v rᵀ)⊙σ′(Z)]Xᵀ, whose mean part is rank one), and a low-rank perturbation moves each eigenvalue of ' +
     'a delocalised spectrum by much less than its norm (interlacing).',
   run: ({ x: n, setting: s, rng, keepDetail }) => {
-    const p = wProblem(rng, n, s as unknown as WSetting);
+    const p = wProblem(rng, n, s);
     const { net0, net } = trainCopy(p.net, p.data.X, p.data.y, {
-      optimizer: 'gd', lr: s.eta as number, layers: 'first', maxSteps: s.steps as number, context: `W4 n=${n}`,
+      optimizer: 'gd', lr: s.eta, layers: 'first', maxSteps: s.steps, context: `W4 n=${n}`,
     });
     const K0 = networkKernels(net0, p.data.X, ['ck', 'ntk1']);
     const K3 = networkKernels(net, p.data.X, ['ck', 'ntk1']);

@@ -15,7 +15,7 @@
 import { activation } from 'ntk-verify';
 import { defineClaim } from 'ntk-verify';
 import { ntk1LowerBound, smallestEigenvalue } from 'ntk-verify/experiments';
-import { type WSetting, withActivation, wProblem } from 'ntk-verify/experiments';
+import { withActivation, wProblem } from 'ntk-verify/experiments';
 import { firstLayerNtk } from 'ntk-verify';
 
 const STUDENTS = ['tanh', 'softplus', 'relu'] as const;
@@ -27,7 +27,7 @@ const setting = {
   // Labels do not enter K1₀; the W1 teacher is kept so the draw is that of the common setting.
   student: 'normalized_relu',
   teacher: 'normalized_tanh',
-  teacherKind: 'single',
+  teacherKind: 'single' as const,
   noiseStd: 0.2,
 };
 
@@ -87,7 +87,7 @@ export default defineClaim({
     'bound 0.0025). The gapToLimit predictions check this derivation: the gap decays with slopes −0.43, −0.41, −0.49 ' +
     '(close to the √(ln n/d) of the smallest ‖x_i‖²/d, which scales the diagonal of K1₀).',
   run: ({ x: n, setting: s, rng }) => {
-    const p = wProblem(rng, n, s as unknown as WSetting);
+    const p = wProblem(rng, n, s);
     const values: Record<string, number> = {};
     const checks: { check: string; lhs: number; rhs: number }[] = [];
     const meta: Record<string, number> = { d: p.dims.d, h: p.dims.h };

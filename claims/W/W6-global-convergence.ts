@@ -25,7 +25,7 @@ import {
   CONVERGENCE_STUDENTS,
   FIG30_SETTING,
 } from 'ntk-verify/experiments';
-import { type WSetting, withActivation, wProblem } from 'ntk-verify/experiments';
+import { withActivation, wProblem } from 'ntk-verify/experiments';
 
 const STUDENTS = CONVERGENCE_STUDENTS;
 const RULES: readonly EtaRule[] = ['fixed', 'theorem', 'stability'];
@@ -118,7 +118,7 @@ export default defineClaim({
   // Trains to convergence: n·h·d per step, steps growing about like n (a rate fixed in n).
   resources: (n) => ({ work: n ** 4, converges: true }),
   run: ({ x: n, setting: s, rng, keepDetail }) => {
-    const p = wProblem(rng, n, s as unknown as WSetting);
+    const p = wProblem(rng, n, s);
     const values: Record<string, number> = {};
     const meta: Record<string, string | number | boolean> = { d: p.dims.d, h: p.dims.h };
     const checks: CheckCase[] = [];
@@ -127,21 +127,21 @@ export default defineClaim({
     let worstRatio = 0;
     let stepsChecked = 0;
     const init: Partial<Record<keyof typeof STUDENTS, ReturnType<typeof initialKernels>>> = {};
-    for (const v of variants(n, s.fixedEtaMaxN as number)) {
+    for (const v of variants(n, s.fixedEtaMaxN)) {
       const act = activation(STUDENTS[v.s]);
       const net0 = withActivation(p.net, act);
       const k0 = (init[v.s] ??= initialKernels(net0, p.data.X));
       values[`lamMin_${v.s}`] = k0.k1Min;
       meta[`alpha_${v.s}`] = k0.alpha;
       meta[`lamMax_${v.s}`] = trainedLamMax(k0, 'first');
-      const eta = rateFor({ rule: v.r, fixed: s.etaFixed as number, fraction: s.stabilityFraction as number }, { n, d: p.dims.d, act, lamMax: trainedLamMax(k0, 'first') });
+      const eta = rateFor({ rule: v.r, fixed: s.etaFixed, fraction: s.stabilityFraction }, { n, d: p.dims.d, act, lamMax: trainedLamMax(k0, 'first') });
       const run = trainToConvergence(net0, p.data.X, p.data.y, {
-        optimizer: 'gd', layers: 'first', eta, relEll: s.relEll as number, cap: s.stepCap as number, track: true, onDivergence: 'return',
+        optimizer: 'gd', layers: 'first', eta, relEll: s.relEll, cap: s.stepCap, track: true, onDivergence: 'return',
         context: `W6 n=${n} ${v.key}`,
       });
       const scan = scanTheorem52(run.track!, { eta, alpha: k0.alpha, n });
       checks.push(...reportedCases(scan));
-      checks.push({ check: 'reach', step: run.steps, lhs: run.ratio, rhs: s.relEll as number });
+      checks.push({ check: 'reach', step: run.steps, lhs: run.ratio, rhs: s.relEll });
       for (const k of INEQUALITIES) {
         slack[k] = Math.min(slack[k]!, scan[k].slack);
         meta[`slack${k}_${v.key}`] = scan[k].slack;

@@ -11,11 +11,11 @@
 import { activation } from 'ntk-verify';
 import { type CheckCase, defineClaim, type Prediction } from 'ntk-verify';
 import { CONVERGENCE_STUDENTS, FIG30_SETTING, STABLE_RATE_TO_CONVERGENCE, afterConvergence, initialKernels, rateFor, trainToConvergence, trainedLamMax } from 'ntk-verify/experiments';
-import { type WSetting, withActivation, wProblem } from 'ntk-verify/experiments';
+import { withActivation, wProblem } from 'ntk-verify/experiments';
 
 const STUDENTS = CONVERGENCE_STUDENTS;
 type Student = keyof typeof STUDENTS;
-const NAMES = Object.keys(STUDENTS) as Student[];
+const NAMES = Object.keys(STUDENTS).filter((k): k is Student => k in STUDENTS);
 
 const setting = {
   ...FIG30_SETTING,
@@ -107,7 +107,7 @@ export default defineClaim({
   // Trains to convergence: n·h·d per step, steps growing about like n (a rate fixed in n).
   resources: (n) => ({ work: n ** 4, converges: true }),
   run: ({ x: n, setting: s, rng }) => {
-    const p = wProblem(rng, n, s as unknown as WSetting);
+    const p = wProblem(rng, n, s);
     const values: Record<string, number> = {};
     const meta: Record<string, string | number | boolean> = { d: p.dims.d, h: p.dims.h };
     const checks: CheckCase[] = [];
@@ -115,11 +115,11 @@ export default defineClaim({
       const act = activation(STUDENTS[st]);
       const net0 = withActivation(p.net, act);
       const k0 = initialKernels(net0, p.data.X);
-      const eta = rateFor({ rule: 'stability', fraction: s.stabilityFraction as number }, { n, d: p.dims.d, act, lamMax: trainedLamMax(k0, 'first') });
+      const eta = rateFor({ rule: 'stability', fraction: s.stabilityFraction }, { n, d: p.dims.d, act, lamMax: trainedLamMax(k0, 'first') });
       const run = trainToConvergence(net0, p.data.X, p.data.y, {
-        optimizer: 'gd', layers: 'first', eta, relEll: s.relEll as number, cap: s.stepCap as number, context: `W7 n=${n} ${st}`,
+        optimizer: 'gd', layers: 'first', eta, relEll: s.relEll, cap: s.stepCap, context: `W7 n=${n} ${st}`,
       });
-      checks.push({ check: 'reach', step: run.steps, lhs: run.ratio, rhs: s.relEll as number });
+      checks.push({ check: 'reach', step: run.steps, lhs: run.ratio, rhs: s.relEll });
       const a = afterConvergence(net0, run.net, p.data.X, k0);
       Object.assign(values, {
         [`wFro_${st}`]: a.wFroScaled, [`wOp_${st}`]: a.wOpScaled, [`wTwoInf_${st}`]: a.wTwoInfScaled,

@@ -10,7 +10,7 @@
 import { activation } from 'ntk-verify';
 import { type CheckCase, defineClaim, type Prediction } from 'ntk-verify';
 import { afterConvergence, initialKernels, rateFor, trainToConvergence, trainedLamMax } from 'ntk-verify/experiments';
-import { type WSetting, wProblem } from 'ntk-verify/experiments';
+import { wProblem } from 'ntk-verify/experiments';
 
 const VARIANTS = {
   sgdFirst: { optimizer: 'sgd', layers: 'first', label: 'SGD, first layer (Fig. 31)' },
@@ -18,7 +18,7 @@ const VARIANTS = {
   sgdBoth: { optimizer: 'sgd', layers: 'both', label: 'SGD, both layers (Fig. 33)' },
 } as const;
 type Variant = keyof typeof VARIANTS;
-const NAMES = Object.keys(VARIANTS) as Variant[];
+const NAMES = Object.keys(VARIANTS).filter((k): k is Variant => k in VARIANTS);
 
 const setting = {
   dOverN: 1.2,
@@ -26,7 +26,7 @@ const setting = {
   // One student for all three (cost); the ReLU student of Fig. 30. Our choice.
   student: 'normalized_relu',
   teacher: 'normalized_tanh',
-  teacherKind: 'single',
+  teacherKind: 'single' as const,
   noiseStd: 0.2,
   loss: '(1/(2n))‖y − f(X)‖², minibatch (1/(2b))Σ; ℓ = ‖y − f(X)‖',
   variants: NAMES,
@@ -123,24 +123,24 @@ export default defineClaim({
   // Trains to convergence: n·h·d per step, steps growing about like n (a rate fixed in n).
   resources: (n) => ({ work: n ** 4, converges: true }),
   run: ({ x: n, setting: s, rng }) => {
-    const p = wProblem(rng, n, s as unknown as WSetting);
-    const act = activation(s.student as string);
+    const p = wProblem(rng, n, s);
+    const act = activation(s.student);
     const values: Record<string, number> = {};
     const meta: Record<string, string | number | boolean> = { d: p.dims.d, h: p.dims.h };
     const checks: CheckCase[] = [];
-    const batch = Math.min(n, Math.max(s.minBatch as number, Math.round(n * (s.batchOverN as number))));
+    const batch = Math.min(n, Math.max(s.minBatch, Math.round(n * (s.batchOverN))));
     meta.batch = batch;
     const k0 = initialKernels(p.net, p.data.X);
     for (const v of NAMES) {
       const cfg = VARIANTS[v];
       const b = cfg.optimizer === 'gd' ? n : batch;
-      const eta = rateFor({ rule: 'stability', fraction: s.stabilityFraction as number }, { n, d: p.dims.d, act, lamMax: trainedLamMax(k0, cfg.layers), batch: b });
+      const eta = rateFor({ rule: 'stability', fraction: s.stabilityFraction }, { n, d: p.dims.d, act, lamMax: trainedLamMax(k0, cfg.layers), batch: b });
       const run = trainToConvergence(p.net, p.data.X, p.data.y, {
-        optimizer: cfg.optimizer, layers: cfg.layers, eta, relEll: s.relEll as number, cap: s.cap as number,
+        optimizer: cfg.optimizer, layers: cfg.layers, eta, relEll: s.relEll, cap: s.cap,
         ...(cfg.optimizer === 'sgd' ? { batchSize: batch, rng: rng.split(`sgd:${v}`) } : {}),
         context: `W7b n=${n} ${v}`,
       });
-      checks.push({ check: 'reach', step: run.steps, lhs: run.ratio, rhs: s.relEll as number });
+      checks.push({ check: 'reach', step: run.steps, lhs: run.ratio, rhs: s.relEll });
       const a = afterConvergence(p.net, run.net, p.data.X, k0);
       Object.assign(values, {
         [`wFro_${v}`]: a.wFroScaled, [`wOp_${v}`]: a.wOpScaled, [`wTwoInf_${v}`]: a.wTwoInfScaled, [`vChange_${v}`]: a.vChange,

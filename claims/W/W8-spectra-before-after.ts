@@ -9,7 +9,7 @@
  */
 import { defineClaim, type JobOutput, type Prediction } from 'ntk-verify';
 import { FIRST_LAYER_GD, STABLE_RATE_TO_CONVERGENCE, afterConvergence, initialKernels, rateFor, type SpectrumName, trainToConvergence, trainedLamMax } from 'ntk-verify/experiments';
-import { type WSetting, wProblem } from 'ntk-verify/experiments';
+import { wProblem } from 'ntk-verify/experiments';
 
 /** The spectra compared: name in observables → engine name, plot label. */
 const MATS: readonly { key: string; name: SpectrumName; label: string }[] = [
@@ -86,11 +86,11 @@ export default defineClaim({
     'law (ratio d/h = 1/3). At smoke (n = 40…320) the same verdicts; W2/sd exceeds 0.05 only at n = 40. ' +
     'The threshold comparison at the largest n is on the mean over trials (compare).',
   run: ({ x: n, setting: s, rng, keepDetail }) => {
-    const p = wProblem(rng, n, s as unknown as WSetting);
+    const p = wProblem(rng, n, s);
     const k0 = initialKernels(p.net, p.data.X);
-    const eta = rateFor({ rule: 'stability', fraction: s.stabilityFraction as number }, { n, d: p.dims.d, act: p.studentAct, lamMax: trainedLamMax(k0, 'first') });
+    const eta = rateFor({ rule: 'stability', fraction: s.stabilityFraction }, { n, d: p.dims.d, act: p.studentAct, lamMax: trainedLamMax(k0, 'first') });
     const run = trainToConvergence(p.net, p.data.X, p.data.y, {
-      optimizer: 'gd', layers: 'first', eta, relEll: s.relEll as number, cap: s.stepCap as number, context: `W8 n=${n}`,
+      optimizer: 'gd', layers: 'first', eta, relEll: s.relEll, cap: s.stepCap, context: `W8 n=${n}`,
     });
     const a = afterConvergence(p.net, run.net, p.data.X, k0);
     const values: Record<string, number> = { steps: run.steps, ratio: run.ratio };
@@ -105,7 +105,7 @@ export default defineClaim({
     }
     return {
       values,
-      checks: [{ check: 'reach', step: run.steps, lhs: run.ratio, rhs: s.relEll as number }],
+      checks: [{ check: 'reach', step: run.steps, lhs: run.ratio, rhs: s.relEll }],
       meta: {
         d: p.dims.d, h: p.dims.h, eta, alpha: k0.alpha, stoppedBy: run.stoppedBy, hitCap: run.hitCap,
         ...(keepDetail ? { [`mpRatio:${MATS[0]!.label}`]: p.dims.d / p.dims.h } : {}),

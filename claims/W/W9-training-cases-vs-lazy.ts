@@ -29,7 +29,7 @@ import {
   variantLabel,
 } from 'ntk-verify/experiments';
 import { notMeasuredAll } from 'ntk-verify/experiments';
-import { type WSetting, trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
+import { trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
 import { type PowerLawFit, fitPowerLaw } from 'ntk-verify';
 
 const setting = {
@@ -224,10 +224,10 @@ export default defineClaim({
       '(ckClass_*): it agrees with the weights in every standard run that trained.',
   ].join('\n'),
   // The rate is the sweep variable; n and the epoch cap come from the tier.
-  resources: (_eta, s) => trainingResources(s.n as number, s as unknown as WSetting, s.maxEpochs as number),
+  resources: (_eta, s) => trainingResources(s.n, s, s.maxEpochs),
   run: ({ x: eta, setting: s, rng, keepDetail }) => {
-    const ws = s as unknown as WSetting;
-    const n = s.n as number;
+    const ws = s;
+    const n = s.n;
     const { caseId, reading } = caseAtRate(eta);
     const p = wProblem(rng, n, ws);
     const values: Record<string, number> = {};
@@ -242,9 +242,9 @@ export default defineClaim({
     values.alpha0 = fit0.alpha;
     meta.alphaFit0 = fitText(fit0);
     for (const { schedule, suffix } of SCHEDULES) {
-      if (!(s.schedules as string[]).includes(schedule)) continue;
+      if (!(s.schedules).includes(schedule)) continue;
       const out = evaluateVariant(p, { caseId, reading, schedule }, init, {
-        lossBelow: s.lossBelow as number, maxEpochs: s.maxEpochs as number, rng: rng.split('train'),
+        lossBelow: s.lossBelow, maxEpochs: s.maxEpochs, rng: rng.split('train'),
         context: `W9 n=${n} η=${eta}`,
       });
       const r = out.run;

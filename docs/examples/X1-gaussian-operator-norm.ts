@@ -46,13 +46,13 @@ export default defineClaim({
     'but the two norms are not of the same order — ‖G‖_F = Θ(n) while ‖G‖_op = Θ(n^{1/2}). ' +
     'The ratio sits a little below 1 at small n (the Tracy–Widom edge correction), so its slope is slightly positive.',
   run: ({ x: n, setting, rng }) => {
-    const d = Math.round((setting.gamma as number) * n);
+    const d = Math.round(setting.gamma * n);
     const G = rng.split('G').randn(d, n);
     const op = opNorm(G);
     const edge = Math.sqrt(n) + Math.sqrt(d);
     return {
       values: { op, ratio: op / edge, fro: frobenius(G) },
-      checks: [{ check: 'edge + t', lhs: op, rhs: edge + (setting.t as number) }],
+      checks: [{ check: 'edge + t', lhs: op, rhs: edge + setting.t }],
       meta: { d },
     };
   },

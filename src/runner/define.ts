@@ -10,11 +10,12 @@
  */
 import { z } from 'zod';
 import type { Rng } from '../random';
+import { VERDICTS, type Verdict } from '../stats/verdict';
+
+export { VERDICTS, type Verdict };
 
 export const TIERS = ['smoke', 'standard', 'paper'] as const;
 export type Tier = (typeof TIERS)[number];
-export const VERDICTS = ['CONFIRMED', 'REFUTED', 'INCONCLUSIVE'] as const;
-export type Verdict = (typeof VERDICTS)[number];
 
 /** One inequality checked inside a job (for `holds` predictions). */
 export interface CheckCase {
@@ -51,15 +52,23 @@ export interface JobOutput {
   meta?: Record<string, string | number | boolean>;
 }
 
+/**
+ * A claim's setting: any object of named values (numbers, strings, arrays, nested records).
+ * Its type is the claim's own (inferred from the `setting` a claim file writes, or declared
+ * by it, e.g. `WSetting & {...}`), so a claim's `run` reads `ctx.setting.n` as a number
+ * without a cast. The runner sees every setting as this plain record.
+ */
+export type SettingRecord = Record<string, unknown>;
+
 /** What a job's run function receives. */
-export interface JobContext {
+export interface JobContext<S extends object = SettingRecord> {
   claimId: string;
   tier: Tier;
   /** Value of the sweep variable for this job (n, d, m or η). */
   x: number;
   trial: number;
-  /** The claim's resolved setting (after any tier overrides). */
-  setting: Record<string, unknown>;
+  /** The claim's resolved setting (after any tier overrides and the swept constant's value). */
+  setting: S;
   /** Stream keyed by (root seed, claim, x, trial); split it by purpose: rng.split('data'). */
   rng: Rng;
   /** Whether this job should keep spectra/series for plots (trial 0). */
@@ -247,23 +256,23 @@ export const claimSchema = z.object({
   resources: z.function().optional(),
 });
 
-export interface ClaimDefinition {
-  id: string;
-  paper: string;
-  source: string;
-  title: string;
-  statement: string;
-  expectation: string;
-  setting: Record<string, unknown>;
-  tierSetting?: Partial<Record<Tier, Record<string, unknown>>>;
-  sweep: { variable: 'n' | 'd' | 'm' | 'eta' | 'h'; values: Record<Tier, number[]>; trials: Record<Tier, number> };
-  observables: Record<string, { label: string; fit?: boolean; fixtureRelTol?: number }>;
-  predictions: Prediction[];
-  plots?: PlotDeclaration[];
-  constant?: ConstantSweep;
-  slopeRequirements?: { minSizes?: number; minSpan?: number; minTrials?: number };
-  note?: string;
-  run: (ctx: JobContext) => JobOutput | Promise<JobOutput>;
+/** The data fields of a claim, as the schema validates them (the functions are typed below). */
+type ClaimFields = Omit<z.infer<typeof claimSchema>, 'setting' | 'tierSetting' | 'constant' | 'run' | 'resources'>;
+
+/**
+ * A claim file's default export. `S` is the claim's setting type, inferred from its
+ * `setting` (or declared); `run` and `resources` receive that type, tier overrides must be
+ * part of it, and a swept constant's `key` must name one of its fields. Every field but the
+ * functions comes from `claimSchema` (one source of truth).
+ */
+export interface ClaimDefinition<S extends object = SettingRecord> extends ClaimFields {
+  setting: S;
+  /** Setting overrides per tier (e.g. fewer steps at smoke). Say why in `note` if it matters. */
+  tierSetting?: Partial<Record<Tier, Partial<S>>>;
+  /** An unstated constant of the hypothesis, swept at the values given per tier; `key` names a field of the setting. */
+  constant?: ConstantSweep & { key: keyof S & string };
+  /** One job: one sweep value × one trial. Method syntax on purpose: a claim of any setting type registers as a plain one. */
+  run(ctx: JobContext<S>): JobOutput | Promise<JobOutput>;
   /**
    * Relative work of one job at sweep value x with the tier's resolved setting (any unit, the
    * same for every job of the claim: e.g. n·h·d·steps), and the bytes of its largest arrays.
@@ -271,15 +280,25 @@ export interface ClaimDefinition {
    * p = 3 for n and d, 1.5 for h and m — declare it when a tier changes sizes through the
    * setting (n fixed per tier, a rate sweep, an epoch cap).
    */
-  resources?: (x: number, setting: Record<string, unknown>) => { work: number; bytes?: number; converges?: boolean };
+  resources?(x: number, setting: S): { work: number; bytes?: number; converges?: boolean };
 }
+
+/**
+ * A registered claim whatever its setting type: what the runner, plan and reports handle. A
+ * claim's setting written as an object literal (its type inferred) is assignable to it.
+ */
+export type AnyClaimDefinition = ClaimDefinition<SettingRecord>;
 
 export class ClaimDefinitionError extends Error {
   override name = 'ClaimDefinitionError';
 }
 
-/** Validates and returns a claim definition (the default export of a claim file). */
-export function defineClaim(def: ClaimDefinition): ClaimDefinition {
+/**
+ * Validates and returns a claim definition (the default export of a claim file). The setting's
+ * type is inferred from `setting`: write `satisfies`-free plain objects, or declare the type
+ * (`const setting: MySetting = {...}`) when a field must be narrower than its literal.
+ */
+export function defineClaim<S extends object>(def: ClaimDefinition<S>): ClaimDefinition<S> {
   const r = claimSchema.safeParse(def);
   const id = typeof (def as { id?: unknown })?.id === 'string' ? def.id : '(no id)';
   if (!r.success) {
@@ -330,6 +349,11 @@ export function defineClaim(def: ClaimDefinition): ClaimDefinition {
 }
 
 /** The setting a job sees at a tier: base setting with the tier's overrides. */
-export function resolvedSetting(def: ClaimDefinition, tier: Tier): Record<string, unknown> {
+export function resolvedSetting<S extends object>(def: ClaimDefinition<S>, tier: Tier): S {
   return { ...def.setting, ...(def.tierSetting?.[tier] ?? {}) };
+}
+
+/** The same, as the plain record the runner keys and records jobs by. */
+export function settingRecord(def: AnyClaimDefinition, tier: Tier): SettingRecord {
+  return resolvedSetting(def, tier) as SettingRecord;
 }

@@ -14,7 +14,9 @@
 import { bootstrapSlopeCI, meanStd, welchDiffCI, type SlopeCI } from './bootstrap';
 import { fitLogLog, localSlopes, pointProblem, type LocalSlope, type LogLogFit, type Point } from './fit';
 
-export type Verdict = 'CONFIRMED' | 'REFUTED' | 'INCONCLUSIVE';
+/** The three verdicts, in the order reports list them; the one definition of `Verdict`. */
+export const VERDICTS = ['CONFIRMED', 'REFUTED', 'INCONCLUSIVE'] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 // ---------------------------------------------------------------------------------------------
 // Number formatting for reasons.

@@ -157,6 +157,41 @@ describe('training', () => {
     }
   });
 
+  it('heavy-ball momentum follows u ← μu + g, p ← p − ηu step by step (rel. 1e-13); μ = 0 is the plain run bit for bit', () => {
+    const X = [0.5, -1.2, 2.0], y = [0.3, -0.1, 0.8];
+    const net: TwoLayerNet = { W: fromColumnMajor(1, 1, [0.7]), v: Float64Array.from([-0.4]), act: activation('tanh') };
+    const Xm = fromColumnMajor(1, 3, X);
+    let w = 0.7, v = -0.4, uw = 0, uv = 0;
+    const eta = 0.3, mu = 0.2;
+    for (let t = 1; t <= 6; t++) {
+      const [gw, gv] = handGrad(w, v, X, y);
+      uw = mu * uw + gw; uv = mu * uv + gv;
+      w -= eta * uw; v -= eta * uv;
+      const probe = cloneNet(net);
+      train(probe, Xm, y, { optimizer: 'gd', lr: eta, layers: 'both', maxSteps: t, momentum: mu });
+      expect(probe.W.data[0]).toBeCloseTo(w, 13);
+      expect(probe.v[0]).toBeCloseTo(v, 13);
+    }
+    // Momentum changes the trajectory; μ = 0 is the run without the option, bit for bit (SGD, native-size buffers).
+    const { rng, net: big, X: Xb, y: yb } = problem(64, 20, 96);
+    const run = (extra: { momentum?: number }) => {
+      const m = cloneNet(big);
+      train(m, Xb, yb, { optimizer: 'sgd', lr: 0.4, layers: 'both', batchSize: 32, maxEpochs: 3, rng: rng.split('mom'), ...extra });
+      return Array.from(m.W.data).concat(Array.from(m.v));
+    };
+    const plain = run({});
+    expect(run({ momentum: 0 })).toEqual(plain);
+    const moved = run({ momentum: 0.2 });
+    expect(moved.some((x, i) => x !== plain[i])).toBe(true);
+  });
+
+  it('momentum: out of [0, 1) or with Adam/AdaGrad is an error naming it', () => {
+    const { net, X, y } = problem(4, 3, 6);
+    expect(() => train(cloneNet(net), X, y, { optimizer: 'sgd', lr: 0.1, layers: 'both', maxSteps: 1, momentum: 1 })).toThrow(/momentum must be in \[0, 1\)/);
+    expect(() => train(cloneNet(net), X, y, { optimizer: 'gd', lr: 0.1, layers: 'both', maxSteps: 1, momentum: Number.NaN })).toThrow(/momentum/);
+    expect(() => train(cloneNet(net), X, y, { optimizer: 'adam', lr: 0.1, layers: 'both', maxSteps: 1, momentum: 0.2 })).toThrow(/momentum applies to gd and sgd, not adam/);
+  });
+
   it('SGD: same seed → identical trajectory; different seed → different; epochs counted', () => {
     const { rng, net, X, y } = problem(16, 6, 50);
     const run = (seed: string) => {

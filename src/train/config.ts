@@ -1,0 +1,249 @@
+/**
+ * What a training run is asked to do (TrainConfig), what it reports (TrainOutcome), and the
+ * checked, resolved form the loop runs on (ResolvedTraining). Every bad setting is caught
+ * here, before a buffer is allocated, with the run's context in the message.
+ *
+ * Rates: one name through the engine. A config gives `lr` (one rate, or `{ first, second }`
+ * per layer: η1 for W, η2 for v in the papers); the loop and the update see `lr.first` and
+ * `lr.second` (times the schedule's factor).
+ */
+import { ShapeError } from '../linalg/mat';
+import type { TwoLayerNet } from '../model/network';
+import type { Rng } from '../random';
+
+export type Layers = 'first' | 'second' | 'both';
+export type OptimizerName = 'gd' | 'sgd' | 'adam' | 'adagrad';
+export const OPTIMIZERS: readonly OptimizerName[] = ['gd', 'sgd', 'adam', 'adagrad'];
+
+/** Per-layer learning rates: `first` for the first layer W (η1), `second` for the readout v (η2). */
+export interface LayerRates {
+  first: number;
+  second: number;
+}
+
+export interface TrainState {
+  /** Optimizer steps taken so far (0 before the first). */
+  step: number;
+  /** Full passes over the data completed (for GD, equal to step). */
+  epoch: number;
+  net: TwoLayerNet;
+  /** Full-batch training loss (1/(2n))‖f(X) − y‖² at this step, when known. */
+  loss: number;
+}
+
+export interface Observer {
+  /** Steps at which to call (0 = before training). Default: every step. */
+  at?: number[] | ((step: number) => boolean);
+  fn: (state: TrainState) => void;
+  /**
+   * GD only: whether fn reads state.loss at the new iterate (default true). It costs one extra
+   * forward pass at each observed step; observers that only look at the weights set false
+   * (state.loss is then the loss of the previous iterate).
+   */
+  needsLoss?: boolean;
+}
+
+export interface TrainConfig {
+  optimizer: OptimizerName;
+  /** One rate for both layers, or separate rates (η1 first layer, η2 second layer). */
+  lr: number | LayerRates;
+  layers: Layers;
+  /** Minibatch size for sgd/adam/adagrad (default: full batch). */
+  batchSize?: number;
+  /** Step cap (optimizer steps). */
+  maxSteps?: number;
+  /** Epoch cap (passes over the data). */
+  maxEpochs?: number;
+  /** Stop when the full-batch loss falls below this value. */
+  lossBelow?: number;
+  /** Stop when loss/initial loss falls below this value. */
+  relLossBelow?: number;
+  /** How often (steps) the full-batch loss is evaluated for stochastic optimizers; default once an epoch. */
+  lossEvery?: number;
+  adam?: { beta1?: number; beta2?: number; eps?: number };
+  adagrad?: { eps?: number };
+  /**
+   * Heavy-ball momentum μ for gd/sgd (default 0: plain steps, the arithmetic of a run without
+   * it): u ← μu + g, p ← p − η·u (no dampening, no Nesterov; PyTorch's SGD convention, which
+   * Wang et al. §6 use with μ = 0.2).
+   */
+  momentum?: number;
+  /** Diverged when the loss exceeds this factor times the initial loss (default 1e6). */
+  divergenceFactor?: number;
+  /** Shuffling stream for minibatches (required for stochastic batches). */
+  rng?: Rng;
+  observers?: Observer[];
+  /** Label for errors: which claim, size, trial this run belongs to. */
+  context?: string;
+  /** A rate schedule: multiplies lr at a given epoch (e.g. ×0.1 every 100 epochs). */
+  lrSchedule?: (epoch: number) => number;
+  /**
+   * What a divergence (loss NaN/Inf or above divergenceFactor × the initial loss) does:
+   * 'throw' (default) throws a DivergenceError; 'return' ends the run and returns it as a
+   * result with stoppedBy 'diverged' and `divergence` set, the network chosen by `snapshot`.
+   * Bad input (shapes, rates, caps) throws either way.
+   */
+  onDivergence?: 'throw' | 'return';
+  /**
+   * With onDivergence 'return': which network a diverged run returns (result.net).
+   * Snapshots are taken every `snapshotEvery` steps, from step 0 on, with the full-batch loss
+   * of that iterate (like an observer: for GD one extra forward pass at each snapshot step).
+   *   - 'last-finite' (default): the last snapshot whose loss was finite (for GD the divergence
+   *     check of an iterate comes after its snapshot, so this can be the blown-up iterate itself
+   *     when its loss is finite but past the divergence level);
+   *   - 'best': the snapshot with the lowest finite loss (the initial network if none was lower).
+   */
+  snapshot?: SnapshotRule;
+  /** Steps between snapshots (default: one epoch; for GD, every step). */
+  snapshotEvery?: number;
+}
+
+export type StopReason = 'loss' | 'relLoss' | 'maxSteps' | 'maxEpochs';
+export type SnapshotRule = 'last-finite' | 'best';
+
+/** What every run reports (a DivergenceError carries it as `partial`). */
+export interface TrainRun {
+  net: TwoLayerNet;
+  steps: number;
+  epochs: number;
+  initialLoss: number;
+  finalLoss: number;
+  /** Full-batch loss history: [step, loss] at each evaluation (every step for GD). */
+  lossHistory: { step: number; loss: number }[];
+}
+
+/** A run that ended without diverging. */
+export interface TrainResult extends TrainRun {
+  stoppedBy: StopReason;
+  /** True when a loss threshold was reached (not a cap). */
+  converged: boolean;
+  /** The step or epoch cap ended the run (not a loss threshold). */
+  hitCap: boolean;
+  divergence?: undefined;
+}
+
+/** How a run diverged (train with onDivergence: 'return'). */
+export interface Divergence {
+  /** Optimizer steps taken when the loss blew up, and that loss (NaN/±Infinity or > factor × initial). */
+  step: number;
+  loss: number;
+  /** The DivergenceError message train() throws by default (names the context, optimizer and rates). */
+  message: string;
+  /** One line for JobOutput.notMeasured: 'training diverged at step 37 (loss 3.1e+9, initial 0.52)'. */
+  reason: string;
+  /** The rule that chose result.net, and that snapshot's step and epoch (its loss is result.finalLoss). */
+  snapshot: SnapshotRule;
+  snapshotStep: number;
+  snapshotEpoch: number;
+}
+
+/**
+ * A run that diverged (only with onDivergence: 'return'). `net` is the snapshot the rule chose
+ * (a separate network: the one passed to train() holds the weights at the blow-up), and
+ * `finalLoss` its full-batch loss; steps, epochs and lossHistory go up to the blow-up.
+ */
+export interface DivergedTrainResult extends TrainRun {
+  stoppedBy: 'diverged';
+  converged: false;
+  hitCap: false;
+  divergence: Divergence;
+}
+
+/** What train() returns: a finished run, or (with onDivergence: 'return') a diverged one. */
+export type TrainOutcome = TrainResult | DivergedTrainResult;
+
+export class DivergenceError extends Error {
+  override name = 'DivergenceError';
+  constructor(
+    message: string,
+    readonly step: number,
+    readonly loss: number,
+    readonly partial: TrainRun,
+  ) {
+    super(message);
+  }
+}
+
+/** The optimizers' constants, defaults filled in. */
+export interface OptimizerHyper {
+  beta1: number;
+  beta2: number;
+  epsAdam: number;
+  epsAdagrad: number;
+  momentum: number;
+}
+
+/** A checked config, with everything the loop needs derived once. */
+export interface ResolvedTraining {
+  /** ' [context]' for messages, or ''. */
+  ctx: string;
+  optimizer: OptimizerName;
+  lr: LayerRates;
+  trains: { first: boolean; second: boolean };
+  batch: number;
+  stochastic: boolean;
+  stepsPerEpoch: number;
+  /** min(maxSteps, maxEpochs · stepsPerEpoch). */
+  maxSteps: number;
+  lossEvery: number;
+  divergenceFactor: number;
+  hyper: OptimizerHyper;
+}
+
+/** Validates cfg for n training points and derives the loop's constants. */
+export function resolveTraining(cfg: TrainConfig, n: number): ResolvedTraining {
+  const ctx = cfg.context ? ` [${cfg.context}]` : '';
+  const lr: LayerRates = typeof cfg.lr === 'number' ? { first: cfg.lr, second: cfg.lr } : { first: cfg.lr.first, second: cfg.lr.second };
+  if (!Number.isFinite(lr.first) || !Number.isFinite(lr.second) || lr.first < 0 || lr.second < 0) {
+    throw new RangeError(`train${ctx}: learning rates must be finite and non-negative, got ${lr.first}, ${lr.second}`);
+  }
+  if (cfg.onDivergence !== undefined && cfg.onDivergence !== 'throw' && cfg.onDivergence !== 'return') {
+    throw new RangeError(`train${ctx}: onDivergence must be 'throw' or 'return', got '${String(cfg.onDivergence)}'`);
+  }
+  if (cfg.snapshot !== undefined && cfg.snapshot !== 'last-finite' && cfg.snapshot !== 'best') {
+    throw new RangeError(`train${ctx}: snapshot must be 'last-finite' or 'best', got '${String(cfg.snapshot)}'`);
+  }
+  if ((cfg.snapshot !== undefined || cfg.snapshotEvery !== undefined) && cfg.onDivergence !== 'return') {
+    throw new RangeError(`train${ctx}: snapshot and snapshotEvery choose the network of a diverged run: they need onDivergence 'return'`);
+  }
+  if (cfg.snapshotEvery !== undefined && !(Number.isInteger(cfg.snapshotEvery) && cfg.snapshotEvery >= 1)) {
+    throw new RangeError(`train${ctx}: snapshotEvery must be an integer ≥ 1, got ${cfg.snapshotEvery}`);
+  }
+  if (!OPTIMIZERS.includes(cfg.optimizer)) {
+    throw new RangeError(`train${ctx}: unknown optimizer '${cfg.optimizer}' (known: ${OPTIMIZERS.join(', ')})`);
+  }
+  const momentum = cfg.momentum ?? 0;
+  if (!(Number.isFinite(momentum) && momentum >= 0 && momentum < 1)) {
+    throw new RangeError(`train${ctx}: momentum must be in [0, 1), got ${momentum}`);
+  }
+  if (momentum !== 0 && cfg.optimizer !== 'gd' && cfg.optimizer !== 'sgd') {
+    throw new RangeError(`train${ctx}: momentum applies to gd and sgd, not ${cfg.optimizer} (Adam has beta1)`);
+  }
+  if (cfg.maxSteps === undefined && cfg.maxEpochs === undefined) {
+    throw new RangeError(`train${ctx}: give maxSteps or maxEpochs (a step cap), so a run cannot go on forever`);
+  }
+  const batch = cfg.optimizer === 'gd' ? n : Math.min(cfg.batchSize ?? n, n);
+  if (!Number.isInteger(batch) || batch < 1) throw new ShapeError(`train${ctx}: batch size must be ≥ 1, got ${batch}`);
+  const stochastic = batch < n;
+  if (stochastic && !cfg.rng) throw new Error(`train${ctx}: minibatch training needs an rng for shuffling`);
+  const stepsPerEpoch = Math.ceil(n / batch);
+  return {
+    ctx,
+    optimizer: cfg.optimizer,
+    lr,
+    trains: { first: cfg.layers !== 'second', second: cfg.layers !== 'first' },
+    batch,
+    stochastic,
+    stepsPerEpoch,
+    maxSteps: Math.min(cfg.maxSteps ?? Infinity, (cfg.maxEpochs ?? Infinity) * stepsPerEpoch),
+    lossEvery: cfg.lossEvery ?? stepsPerEpoch,
+    divergenceFactor: cfg.divergenceFactor ?? 1e6,
+    hyper: {
+      beta1: cfg.adam?.beta1 ?? 0.9,
+      beta2: cfg.adam?.beta2 ?? 0.999,
+      epsAdam: cfg.adam?.eps ?? 1e-8,
+      epsAdagrad: cfg.adagrad?.eps ?? 1e-10,
+      momentum,
+    },
+  };
+}

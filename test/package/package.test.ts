@@ -130,7 +130,7 @@ describe('the packed tarball in a fresh project', () => {
       "import { expect, test } from 'vitest';",
       "import 'ntk-verify/vitest';",
       "import { runClaim } from 'ntk-verify';",
-      "import u1 from '../runner/U1-gaussian-frobenius';",
+      "import u1 from '../claims/U1-gaussian-frobenius';",
       "test('a wrong slope fails with the fit and CI', async () => {",
       "  const r = await runClaim(u1, { tier: 'smoke' });",
       "  expect(() => expect(r).toHaveSlope('fro', 0.5, 0.1)).toThrow(/its 95% CI \\[\\d\\.\\d+, \\d\\.\\d+\\] misses \\[0\\.400, 0\\.600\\]\\n  fro — ‖G‖_F: fit slope \\d\\.\\d+ \\(R² /);",

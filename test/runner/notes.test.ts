@@ -4,7 +4,8 @@
  * note comes first. The toy claims of test/runner/toy-notes show the three cases, loaded as a
  * user's own folder (`--claims`) is.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,5 +74,15 @@ describe('notes beside the claim', async () => {
     expect((await runClaim(file, opts)).note).toBe(beside);
     expect((await runClaim(n1, { ...opts, file })).note).toBe(beside);
     expect((await runClaim(n1, opts)).note).toBeUndefined();
+  });
+
+  it('the package ships every claim\'s note (npm pack, as `files` selects them)', () => {
+    const root = path.resolve(__dirname, '../..');
+    const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const packed = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    const notes = readdirSync(path.join(root, 'claims'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md'));
+    expect(notes).toHaveLength(readdirSync(path.join(root, 'claims'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !path.basename(f).startsWith('_')).length);
+    for (const n of notes) expect(packed).toContain(`claims/${n.split(path.sep).join('/')}`);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Rewrites the README's results table from results/standard/results.json and
- * results/paper/results.json (src/report/results-table.ts). Run after committing new results:
+ * Rewrites the README's results table and its table of the predictions not confirmed from
+ * results/standard/results.json and results/paper/results.json (src/report/results-table.ts,
+ * src/report/findings-table.ts). Run after committing new results:
  *
  *   npx tsx scripts/update-readme.ts          # rewrites README.md
  *   npx tsx scripts/update-readme.ts --check  # exit 1 when README.md is out of date
@@ -10,7 +11,9 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseResults, type RunResults } from '../src/runner/results';
 import { loadRegistry } from '../src/runner/registry';
-import { resultsTable, spliceResultsTable } from '../src/report/results-table';
+import { noteFileOf } from '../src/runner/notes';
+import { resultsTable, spliceBetween, spliceResultsTable } from '../src/report/results-table';
+import { FINDINGS_BEGIN, FINDINGS_END, findingsTable } from '../src/report/findings-table';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const README = path.join(ROOT, 'README.md');
@@ -22,21 +25,28 @@ function load(tier: string): RunResults | undefined {
 
 /** The README as it should be, given the committed results. */
 export async function expectedReadme(): Promise<string> {
-  const order = (await loadRegistry()).map((c) => c.def.id);
-  const table = resultsTable([{ label: 'standard', results: load('standard') }, { label: 'paper', results: load('paper') }], order);
-  return spliceResultsTable(readFileSync(README, 'utf8'), table);
+  const registry = await loadRegistry();
+  const order = registry.map((c) => c.def.id);
+  const runs = [{ label: 'standard', results: load('standard') }, { label: 'paper', results: load('paper') }];
+  // Each claim's note file, as a link relative to the README (POSIX separators: it is a URL).
+  const notes = new Map(registry.flatMap((c) => {
+    const f = noteFileOf(c.file);
+    return existsSync(f) ? [[c.def.id, path.relative(ROOT, f).split(path.sep).join('/')] as const] : [];
+  }));
+  const readme = spliceResultsTable(readFileSync(README, 'utf8'), resultsTable(runs, order));
+  return spliceBetween(readme, FINDINGS_BEGIN, FINDINGS_END, findingsTable(runs, order, (id) => notes.get(id)));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const want = await expectedReadme();
   if (process.argv.includes('--check')) {
     if (want !== readFileSync(README, 'utf8')) {
-      console.error('README.md: the results table is out of date: run npx tsx scripts/update-readme.ts');
+      console.error('README.md: the results tables are out of date: run npx tsx scripts/update-readme.ts');
       process.exit(1);
     }
-    console.log('README.md: results table up to date');
+    console.log('README.md: results tables up to date');
   } else {
     writeFileSync(README, want);
-    console.log('README.md: results table rewritten');
+    console.log('README.md: results tables rewritten');
   }
 }

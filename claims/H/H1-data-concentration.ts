@@ -54,12 +54,6 @@ export default defineClaim({
     { kind: 'bounded', observable: 'innerRatioDiag', source: 'Claim 3.1 (inner products), diagonal Σ', label: 'diagonal Σ: max |x_iᵀx_j|/d = O(√(log n/d)): ratio bounded in d' },
     { kind: 'bounded', observable: 'gramRatioDiag', source: 'Claim 3.1 (‖XXᵀ‖ = Θ(n)), diagonal Σ', label: 'diagonal Σ: ‖XXᵀ‖ = Θ(n): ‖XXᵀ‖/n bounded in d' },
   ],
-  note:
-    'Measured at the standard tier (d = 32…1024, n = d^{1.25} = 76…5793, 8 trials): the ratios to √(log n/d) sit at 1.7–2.2 at every d ' +
-    '(Σ = I: norms slope 0.03 [−0.01, 0.07], inner products −0.01 [−0.04, 0.01]; diagonal Σ: −0.03 [−0.07, 0.01], −0.01 [−0.04, 0.01]), ' +
-    'the constant ≈ 2 of a Gaussian maximum. The raw maxima fall like d^{-0.37} and d^{-0.41}: slower than d^{-1/2} by the √(log n) factor. ' +
-    '‖XXᵀ‖/n drifts down slowly (Σ = I: 2.55 → 2.01, slope −0.07 [−0.08, −0.06]) as (1 + √(d/n))² → 1 with d/n = d^{-1/4}: Θ(n) with ' +
-    'a constant that converges slowly; for the diagonal Σ it tends to ‖Σ‖ ≈ 1.85 (slope −0.05 [−0.06, −0.04]).',
   // n = d^{1.25}: the n×n Gram XᵀX and its norm, twice (identity and diagonal Σ).
   resources: (d, s) => {
     const n = Math.round(d ** (s.nExponent));

@@ -71,12 +71,6 @@ export default defineClaim({
       label: 'above the limit (η = 1.1 × 2n/‖K‖) the residual grows: the rate condition is needed',
     },
   ],
-  note:
-    'Measured (standard tier, d = 16…128, n up to 1448, 3 trials, 18 runs of 200 steps per trial): the largest difference between feature ' +
-    'GD and the matrix power is 4.9e-14·‖u(0) − y‖ (step by step and closed form), the largest step-to-step increase of ‖u(t) − y‖ ' +
-    'below the limit is 2.0e-15 relative (rounding, once the residual has settled on the null space of K); above the limit ' +
-    '(η = 1.1·2n/λ_max) the residual grows by ≈ 7.4e7 ≈ 1.2^{100} in 100 steps. The check cases are the failing steps (none beyond ' +
-    'rounding) and the tightest step of each run, so a counterexample would be the earliest failing step.',
   // n = d^{1.5}: the n×n kernel, its top eigenvalue, and 200 steps of the linear model.
   resources: (d, s) => {
     const n = Math.round(d ** (s.nExponent));

@@ -109,15 +109,6 @@ export default defineClaim({
       series: ['train discrepancy *', 'test discrepancy *'], logY: true, x: 't/T', y: 'discrepancy', rules: [{ x: 1, label: 't = T' }],
     },
   ],
-  note:
-    'Standard tier (n = 5000, 3 trials, η = 24.7 = ¼ of the limit 98.5, T = 15, 300 steps): during [0, T] the network\'s output ' +
-    'discrepancy to f^lin is 2.6–3.0% of the linear model\'s output power on training and on test points, and the train/test ' +
-    'losses differ by at most 2.9–3.9%; the network\'s training loss is already below the best linear model\'s at step 6, and at ' +
-    'step 300 it is 0.044–0.069 against 0.19–0.21 (its test loss, 0.10–0.16, is also below the best linear model\'s 0.19–0.21). ' +
-    'The outputs separate visibly after t ≈ 10T (series). The agreement depends on n/d: the network\'s extra identity-like ' +
-    'kernel part lets it fit the training set faster than f^lin, and at n = 1000 (n/d = 20) its training loss is already 10% ' +
-    'below the linear model\'s at t = 12 < T = 19 (measured while choosing the smoke size), so the smoke tier uses n = 2000 ' +
-    '(6% there). The 10% agreement tolerance is this suite\'s reading of "agree" in Fig. 1, not a number of the paper.',
   // GD on both layers for \`steps\` steps at width m, plus the test points.
   resources: (n, s) => {
     const m = s.m, d = s.d, nTest = s.nTest;

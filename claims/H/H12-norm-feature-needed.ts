@@ -99,15 +99,6 @@ export default defineClaim({
       y: 'sup_{t≤T} discrepancy', caption: 'solid: training points, dashed: fresh test points',
     },
   ],
-  note:
-    'Standard tier (d = 32, n = m = 320…4000, 3 trials, η ≈ 3.0 = ¼ of the limit ≈ 12, T = 73–74): the ratio is 2.5 at ' +
-    'n/d = 10, 5.8 at 31, 9.5 (8.6–10.2) at 62.5 and 17.7 (16.1–20.0) at 125 — ≥ 5 in every trial from n/d ≥ 60 — and grows ' +
-    'like (n/d)^{0.78} [0.54, 0.97]. The mechanism of CLAIMS.md is visible in the two discrepancies: to the full f^lin it falls ' +
-    'like n^{−0.95} (0.023 → 0.0020: the network\'s identity-like kernel part, relative size ∝ d/n), to the naive model it ' +
-    'levels off (0.055 → 0.035: the missing norm feature ϑ1(s − 1), which n does not shrink). The test-point ratio is the same ' +
-    '(2.4 → 19.0). Smoke uses d = 8 at the same n/d (ratios 12–24 at n/d ≥ 60, slope 0.77 [0.56, 0.95]). The sup is over 10 ' +
-    'recorded steps in [0, T]; the full-model discrepancy is not quite monotone at n/d = 10, where a 20-step grid gives 0.024 ' +
-    'instead of 0.023.',
   // d fixed per tier, m = n: both layers for T ∝ ln d steps (η ∝ n/‖Θlin‖ ∝ d).
   resources: (n, s) => {
     const d = s.d;

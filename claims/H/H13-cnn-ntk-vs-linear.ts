@@ -78,19 +78,6 @@ export default defineClaim({
       caption: 'q = d, ⌈d^{3/4}⌉ and ⌈√d⌉ (Prop. 4.1\'s growing filter) fall; the fixed q = 3 (outside the statement) levels off, against 2ζ² (solid) and the exact κ₃ (dashed)',
     },
   ],
-  note:
-    'Measured at the standard tier (d = 8…32, n = d^{2.25} = 108…2435, 4 trials), slope of the ratio against d with 95% CI: ' +
-    'q = d −1.12 [−1.16, −1.09] (0.079 → 0.017): the gap stays O(1) (≈ 1.3, the diagonal mismatch K(1) − 2ζ² = 0.185 plus the cubic ' +
-    'terms) while ‖2ζ²XXᵀ/d‖ grows like n/d. q = ⌈√d⌉ −0.46 [−0.47, −0.46] (0.173 → 0.086; local slopes jump with ⌈√d⌉ = 3, 4, 4, 5, 6). ' +
-    'q = 3: −0.02 [−0.03, −0.01], the ratio levels off at 0.169 (0.173, 0.171, 0.169, 0.169, 0.169) and the raw gap grows like n/d ' +
-    '(slope 1.08): REFUTED for a fixed filter. The reason is exact, not numerical: the least-squares coefficient of XXᵀ/d in Θ_CNN is ' +
-    '1.167·2ζ² (every job within 0.1% of κ₃ = q·E[ρK(ρ)] = 1.1678·2ζ²), and with κ₃ in place of 2ζ² the ratio still sits at 0.043 ' +
-    '(slope 0.00 [−0.05, 0.05]) from the cubic patch features. So on the hypercube Θ_CNN ≈ 2ζ²XXᵀ/d only up to O(1/q): the reading ' +
-    '"for any fixed q" is refuted, the reading "q → ∞ with d" is confirmed (q = ⌈√d⌉ and q = d). If Prop. 4.1 assumes a growing filter, ' +
-    'the relSqrt prediction is its test. The paper tier (d = 16…64, n up to 11 585, 4 trials; 12.7 min on 2 cores) gives the same ' +
-    'verdicts: q = d −1.05 [−1.06, −1.04] (0.035 → 0.0081), q = ⌈√d⌉ −0.54 [−0.54, −0.53] (0.132 → 0.063), q = 3 0.00 [−0.01, 0.00] ' +
-    '(0.169 → 0.168), exact κ₃ 0.00 [−0.02, 0.03] (0.043). Run time: ≈ 45 s at the standard tier (≈ 6 s a job at d = 32, mostly the two Lanczos ' +
-    'norms per n×n difference).',
   // Five comparisons: an n×n kernel from the patch overlaps (n²·d) and two Lanczos norms of n×n matrices
   // (n² a step, ≈ 100 steps each: the larger part at these sizes), a few n×n arrays.
   resources: (d, s) => {

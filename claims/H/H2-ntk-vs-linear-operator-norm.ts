@@ -40,11 +40,6 @@ export default defineClaim({
     { kind: 'slope≤', observable: 'opDiff', exponent: -1, tol: 0, source: 'Prop. 3.4: faster than 1/d', label: '‖Θ1 − Θlin1‖_op decays faster than 1/d: slope ≤ −1' },
     { kind: 'slope≥', observable: 'froDiff', exponent: -1, tol: 0, source: 'Fig. 5: Frobenius slower than 1/d', label: '‖Θ1 − Θlin1‖_F decays slower than 1/d: slope ≥ −1' },
   ],
-  note:
-    'Measured at the standard tier (n = 2000, m = 4000, d = 16…256, 4 trials): operator-norm slope −1.08 [−1.09, −1.07], ' +
-    'Frobenius slope −0.58 [−0.59, −0.58], as the proposition and Fig. 5 say. The local slopes of the operator norm drift from ' +
-    '−1.31 to −0.80 as d approaches n/8: at fixed n the O(1) diagonal mismatch E φ′(g)² − ζ² (≈ 0.145 for erf) is a floor ' +
-    'that ‖Θ1 − Θlin1‖_op cannot go below, so the statement is about d ≪ n (the paper\'s n = 10⁴).',
   // n and m are fixed per tier: the m×n features, then n×n kernels (gemm n²·m) and their norms.
   resources: (d, s) => {
     const n = s.n, m = s.m;

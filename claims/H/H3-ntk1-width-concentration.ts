@@ -44,10 +44,6 @@ export default defineClaim({
     { kind: 'slope≤', observable: 'gap', exponent: -0.5, source: 'Prop. D.3 (matrix Bernstein bound)', label: '‖Θ1 − Θ1*‖_op = O(m^{-1/2}): slope ≤ −1/2' },
     { kind: 'slope≈', observable: 'gap', exponent: -0.5, source: 'CLAIMS.md H3 (∝ m^{-1/2})', label: '‖Θ1 − Θ1*‖_op ∝ m^{-1/2}: slope ≈ −1/2' },
   ],
-  note:
-    'Measured at the standard tier (n = 1000, d = 100, m = 256…16384, 5 trials): slope −0.50 [−0.51, −0.48], local slopes −0.41 … −0.55 ' +
-    'with no drift; ‖Θ1*‖ ≈ 7.4 fixed, the relative gap falls from 0.071 to 0.0092. The kernel Θ1 is computed from the m/2 distinct ' +
-    'rows of the symmetric initialisation (pairedHalf: identical to the width-m kernel, half the cost).',
   // n and d are fixed per tier: the m×n derivatives, then the n×n kernel (gemm n²·m).
   resources: (m, s) => {
     const n = s.n, d = s.d;

@@ -64,13 +64,6 @@ export default defineClaim({
     falls('reluSecondPerNd', 'Prop. D.9 (against the n/d scale of the linear part)', 'ReLU: ‖Θ2* − Θlin2‖ = o(n/d): slope < 0'),
     falls('softplusSecondPerNd', 'Prop. D.9 (against the n/d scale of the linear part)', 'softplus: ‖Θ2* − Θlin2‖ = o(n/d): slope < 0'),
   ],
-  note:
-    'Measured at the standard tier (d = 16…181, n = d^{1.5}, 4 trials), slope of the ratio against d with 95% CI: erf first −0.40 ' +
-    '[−0.49, −0.34] (0.150 → 0.056), erf second −0.56 [−0.61, −0.51] (0.19 → 0.046), ReLU first −0.56 [−0.58, −0.54] (0.32 → 0.081), ' +
-    'ReLU second −1.65 [−1.68, −1.63], softplus first −0.60 [−0.64, −0.57], softplus second −1.74 [−1.79, −1.69]; against n/d: ' +
-    'ReLU second −0.67 [−0.71, −0.63], softplus second −0.75 [−0.80, −0.69]. The gap itself stays O(1) (erf first ≈ 0.52 at every d: ' +
-    'the diagonal mismatch), so the ratio falls like d/n·(1 + √(d/n))^{-2}, a little slower than d^{-1/2} at these sizes (erf first ' +
-    'local slopes −0.22 → −0.48). The second-layer ratios for ReLU/softplus fall like ~1/n because ‖Θlin2‖ = Θ(n) there.',
   // n = d^{1.5}: n×n expected kernels entry by entry and their operator norms.
   resources: (d, s) => {
     const n = Math.round(d ** (s.nExponent));

@@ -66,17 +66,6 @@ export default defineClaim({
     { kind: 'slope≤', observable: 'erfTop', exponent: ALPHA, source: 'Prop. D.8 with ‖Θlin2‖ = Θ(n/d) when E φ = 0', label: 'erf: λ_max(Θ2) = O(n/d): slope ≤ 0.5 in d' },
     { kind: 'slope≤', observable: 'tanhTop', exponent: ALPHA, source: 'Prop. D.8 with ‖Θlin2‖ = Θ(n/d) when E φ = 0', label: 'tanh: λ_max(Θ2) = O(n/d): slope ≤ 0.5 in d' },
   ],
-  note:
-    'Measured at the standard tier (d = 16…181, n = m = d^{1.5}, 4 trials): the relative gap falls for all four activations — ' +
-    'erf −0.12 [−0.18, −0.05] (0.80 at d = 16 → 0.60 at d = 181), tanh −0.11 [−0.18, −0.05], ReLU −0.81 [−0.88, −0.75], softplus −0.77 [−0.83, −0.71]. ' +
-    'For erf/tanh the fall is slow because the width is only m = n: the linear part of Θ2 is ζ²Xᵀ((2/m)W½ᵀW½)X/d, and the d×d Wishart ' +
-    '(2/m)W½ᵀW½ deviates from I by ≈ 2√(2d/m) ≍ d^{-1/4} in operator norm (≈ 1 at d = 128), so ‖Θ2 − Θlin2‖ grows like d^{0.29} ' +
-    '(measured) against ‖Θlin2‖ ≍ n/d = d^{0.5}; the local slopes of the ratio are noisy (+0.17 … −0.45) up to d = 64 and settle ' +
-    'near −0.12 … −0.23 beyond. At the smoke tier (d ≤ 64, n ≤ 512) the fall is within the trial noise: slope −0.07, CI [−0.24, 0.08] ' +
-    '→ INCONCLUSIVE there (expected), CONFIRMED at standard. For ReLU/softplus the ratio falls fast only because ‖Θlin2‖ = Θ(n): the ' +
-    'gap itself grows like d^{0.67} [0.59, 0.75] (ReLU), faster than n/d — the finite-width fluctuation of the ϑ0²11ᵀ direction, ' +
-    '≈ n/√m = d^{0.75}, which is why Thm 3.5 asks m ≳ d^{2+α} when E φ(g) ≠ 0. λ_max(Θ2): ReLU slope 1.46 [1.43, 1.48], ' +
-    'softplus 1.49 [1.49, 1.50] in d (λ_max/n → ϑ0² = 1/(2π) and (E softplus(g))²); erf/tanh 0.39 [0.36, 0.42] ≤ 0.5 (λ_max·d/n ≈ 1).',
   // n = m = d^{1+α}: the m×n features, Θ2 (gemm n²·m) and its norms.
   resources: (d, s) => {
     const { n, m } = hPowerSizes(d, s.alpha);

@@ -73,22 +73,6 @@ export default defineClaim({
   ],
   // Network against f^lin1 on one plot (x = t/T, so the end of the early phase sits at 1).
   plots: earlyPhasePlots(acts, 'f^lin1'),
-  note:
-    'The hidden constant (CLAIMS.md: c = 1 and c = 4), standard tier, d = 16…256, 5 trials: with n = m = 4·d^{1.25} (c_n = 4) ' +
-    'the training-point discrepancy FALLS — slope −0.37 [−0.42, −0.32] for erf (0.0106 → 0.0037) and −0.19 [−0.28, −0.10] for ' +
-    'ReLU (0.0155 → 0.0089) — where with c_n = 1 it is flat (below). The test-point discrepancy falls faster (−0.86 and −0.61). ' +
-    'So the theorem holds on the training points too once the constant in n, m ≳ d^{1+α} is 4: both predictions are CONFIRMED, ' +
-    'needing c_n = 4 (at smoke the ReLU training-point slope is not decided). The rest of this note is the baseline c_n = 1. ' +
-    'On FRESH test points the discrepancy falls as the theorem says: standard tier (d = 16…256, n = m = d^{1.25}, 5 trials) ' +
-    'slope −0.54 [−0.60, −0.49] for erf (0.032 → 0.0070) and −0.31 [−0.35, −0.26] for ReLU (0.047 → 0.021). On the TRAINING ' +
-    'points it does not fall at the sizes run: slope 0.00 [−0.15, 0.13] for erf (0.030–0.035 at every d) and 0.03 [−0.13, 0.20] ' +
-    'for ReLU (0.064–0.079), INCONCLUSIVE at both tiers (smoke: 0.08 [−0.29, 0.41] and −0.01 [−0.51, 0.35]). Why: the network\'s ' +
-    'first-layer NTK has an identity-like part that Θlin1 lacks (≈ E φ′(g)² − ζ² on the diagonal), with which it fits ' +
-    '(memorises) the residual in the n − d − 1 directions outside the span of ψ1 while the linear model cannot move there; ' +
-    'outsideShare_* shows that 77% (d = 16) to 99% (d = 256) of ‖f_T − f^lin1_T‖² lies outside that span. Over the window ' +
-    'this part acts for a "time" η1·T/n = c·d·ln d/n = 2·ln d·d^{−1/4} (meta etaT/n_*), which is the same at d = 16 and ' +
-    'd = 256 (2.77) and peaks near d = 55: the d^{−Ω(α)} of the theorem carries a log factor that at α = ¼ only wins for ' +
-    'd ≫ 10³. The window is not trivially short: the linear model removes 60–86% of the initial loss by T (window_* checks).',
   resources: (d, s) => earlyPhaseResources(d, s, [undefined, undefined]),
   run: ({ x: d, setting: s, rng, keepDetail }) => {
     const out = earlyPhaseJob(rng, {

@@ -92,27 +92,6 @@ export default defineClaim({
   ]),
   // Network against f^lin2 on one plot (x = t/T, so the end of the early phase sits at 1).
   plots: earlyPhasePlots(variants.map((v) => v.key), 'f^lin2'),
-  note:
-    'The hidden constant (CLAIMS.md: c = 1 and c = 4), standard tier, d = 16…128, 5 trials (c_n scales n and the d^{1+α} width; ' +
-    'the d^{2+α} widths stay): ReLU\'s training-point discrepancy, flat at c_n = 1 (−0.11 [−0.24, 0.04]), falls at c_n = 4, ' +
-    '−0.79 [−0.91, −0.66] (0.0143 → 0.0027): CONFIRMED, needing c_n = 4. erf at width d^{1+α} stays the hard case: its ' +
-    'test-point discrepancy is INCONCLUSIVE at both constants (−0.16 [−0.34, 0.06] and −0.23 [−0.47, 0.01]), its training-point ' +
-    'one CONFIRMED at c_n = 1 (−0.32) and INCONCLUSIVE at c_n = 4 (−0.18 [−0.37, 0.03]); c_n = 4 lowers it 4–5× (0.168 → 0.035 at ' +
-    'd = 16) but the fall with d is slower. erfWide (m = d^{2+α}) is CONFIRMED at both. Paper tier (d = 32…128 on a denser grid, ' +
-    '4 trials): erf\'s test-point discrepancy falls at both constants (−0.28 [−0.51, −0.03] and −0.29 [−0.57, −0.02]), so every ' +
-    'prediction is CONFIRMED there (relu\'s training points again need c_n = 4: 0.06 → −0.72). The rest of this note is c_n = 1. ' +
-    'Standard tier (d = 16…128, n = d^{1.25}, 5 trials). ReLU at the width the theorem asks (m = d^{2.25}, up to 55 110): the ' +
-    'test discrepancy falls, slope −0.73 [−0.92, −0.53] (0.029 → 0.0060); the training one is flat, −0.11 [−0.24, 0.04] ' +
-    '(0.022 → 0.017, INCONCLUSIVE), and 53% (d = 16) to 92% (d = 128) of it lies outside the span of ψ2: as in H6 the network\'s ' +
-    'kernel Θ2 has an identity-like part that Θlin2 lacks, acting over η2·T/n = c·d·ln d/n ≈ 2.8 at every d. erf at m = d^{1.25} ' +
-    '(the theorem\'s width for E φ(g) = 0): the discrepancies are large — training 0.17 → 0.079, slope −0.32 [−0.53, −0.10] ' +
-    '(CONFIRMED; INCONCLUSIVE at the smoke sizes), test 0.20 → 0.14, −0.16 [−0.34, 0.06] (INCONCLUSIVE at both tiers) — and lie ' +
-    'mostly INSIDE the span of ψ2 (outside share 12–32%): with W fixed the network is a random-feature model with m/2 distinct ' +
-    'features (symmetric init), ≈ 0.5·d^{1.25} = 16…216, too few for Θ2 to be close to ζ²XᵀX/d. The same erf network at ' +
-    'm = d^{2.25} (erfWide, also within the theorem) brings them down 9–54×: training −0.44 [−0.64, −0.24] (0.012 → 0.0044), ' +
-    'test −0.99 [−1.16, −0.77] (0.022 → 0.0027). So the theorem\'s width m ≳ d^{1+α} for E φ(g) = 0 is, at these sizes, too ' +
-    'small to see its statement; m ≳ d^{2+α} shows it on test points. The rate η2 = ¼·2n/‖Θlin2‖ is ≈ 0.46·d for erf and ' +
-    '≈ 3 for ReLU (meta eta_*): a fixed fraction of the limit, not "≪" as the theorem asks (header).',
   resources: (d, s) => earlyPhaseResources(d, s, variants.map((v) => v.mAlpha)),
   run: ({ x: d, setting: s, rng, keepDetail }) => {
     const out = earlyPhaseJob(rng, {

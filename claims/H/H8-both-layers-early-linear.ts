@@ -68,23 +68,6 @@ export default defineClaim({
   ]),
   // Network against f^lin on one plot (x = t/T, so the end of the early phase sits at 1).
   plots: earlyPhasePlots(acts, 'f^lin'),
-  note:
-    'The hidden constant (CLAIMS.md: c = 1 and c = 4), standard tier, d = 16…128, 5 trials: the REFUTATION below is the ' +
-    'baseline constant\'s. With n = m = 4·d^{1.25} (c_n = 4) the training-point discrepancy falls for erf, slope −0.26 [−0.33, −0.19] ' +
-    '(0.0143 → 0.0085): CONFIRMED, needing c_n = 4. For ReLU it is flat, −0.05 [−0.16, 0.08] (0.0276 → 0.0245): INCONCLUSIVE, ' +
-    'no longer rising, so no prediction of Theorem D.1 is refuted at every constant tried. Fresh points: −0.50 and −0.39. ' +
-    'ReLU needs both layers at rate η ≈ 3 (below): the window is long (T ≈ 400 steps at d = 128), and the paper tier (d up to 512) ' +
-    'is where its trend would show. The rest of this note is the baseline c_n = 1. ' +
-    'On FRESH test points the discrepancy falls: standard tier (d = 16…128, n = m = d^{1.25}, 5 trials) slope −0.44 [−0.52, −0.37] ' +
-    'for erf (0.056 → 0.023) and −0.28 [−0.40, −0.16] for ReLU (0.12 → 0.067; at smoke sizes −0.28 [−0.59, 0.02], INCONCLUSIVE). ' +
-    'On the TRAINING points it RISES: slope 0.17 [0.05, 0.27] for erf (0.047 → 0.064) and 0.26 [0.14, 0.38] for ReLU ' +
-    '(0.087 → 0.137), REFUTED at both tiers (smoke 0.30 [0.17, 0.44] and 0.38 [0.21, 0.54]). As in H6, the network memorises: ' +
-    'both layers add identity-like kernel parts (the diagonal left by the higher Hermite terms of Θ1 and Θ2) that Θlin lacks, and ' +
-    '72% (d = 16) to 99% (d = 128) of ‖f_T − f^lin_T‖² lies outside the span of ψ (outsideShare_*); the network\'s training loss at T ' +
-    'is 0.04 (erf) and 0.016 (ReLU) against the linear model\'s 0.14 at d = 128 (meta). That part acts over η·T/n = 2·ln d·d^{−1/4} ' +
-    '(meta etaT/n_*), which grows up to d ≈ 55 and falls only like a log over a power afterwards, so at α = ¼ the theorem\'s ' +
-    'd^{−Ω(α)} is out of reach at these sizes. With both layers the rate is η ≈ 0.25·d for erf but ≈ 3 for ReLU (‖Θlin‖ ≈ ϑ0²n), ' +
-    'so T ≈ 400 steps at d = 128 for ReLU; the window is not trivial (the linear model removes 60–80% of the loss by T).',
   resources: (d, s) => earlyPhaseResources(d, s, [undefined, undefined]),
   run: ({ x: d, setting: s, rng, keepDetail }) => {
     const out = earlyPhaseJob(rng, {

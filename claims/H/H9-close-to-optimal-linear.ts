@@ -73,20 +73,6 @@ export default defineClaim({
   ]),
   // Network against f^lin1 on one plot (x = t/T, so the end of the early phase sits at 1).
   plots: earlyPhasePlots(acts, 'f^lin1'),
-  note:
-    'The hidden constant (CLAIMS.md: c = 1 and c = 4), standard tier, d = 16…256, 5 trials: with n = m = 4·d^{1.25} (c_n = 4) ' +
-    'the training-point distance to f*^lin1 FALLS — slope −0.56 [−0.63, −0.51] for erf (0.0185 → 0.0037) and −0.51 [−0.58, −0.43] ' +
-    'for ReLU (0.045 → 0.011) — where with c_n = 1 it is flat from d = 32 on (−0.10 [−0.22, 0.05] and −0.04 [−0.11, 0.02]: ' +
-    '0.033 → 0.032 and 0.066 → 0.071). Corollary 3.3 is CONFIRMED on both point sets, needing c_n = 4 on the training points. ' +
-    'The rest of this note is the baseline c_n = 1. ' +
-    'On FRESH test points the network approaches f*^lin1 as d grows: standard tier (d = 16…256, n = m = d^{1.25}, 5 trials) ' +
-    'slope −0.70 [−0.82, −0.55] for erf (0.20 → 0.022) and −0.44 [−0.52, −0.36] for ReLU (0.33 → 0.083). On the TRAINING points ' +
-    'the distance stays at 0.031–0.033 (erf) and 0.066–0.071 (ReLU) from d = 32 on: slopes −0.10 [−0.22, 0.05] and −0.04 ' +
-    '[−0.11, 0.02], INCONCLUSIVE at both tiers. The distance splits into the linear model\'s own gap to f*^lin1 at T ' +
-    '(linOptTrain_*, which does fall: 0.041 → 0.0023 for erf, 0.082 → 0.012 for ReLU — the data are not well conditioned at ' +
-    'n = d^{1.25}: the Marchenko–Pastur edges of XᵀX give λ_min/λ_max ≈ ((1 − d^{−1/8})/(1 + d^{−1/8}))² = 0.03 at d = 16, ' +
-    '0.11 at d = 256) and the network–linear discrepancy of Theorem 3.2, which does not fall on ' +
-    'training points (H6: memorisation outside the span of ψ1, 80–99% of it here); the latter dominates from d = 32 on.',
   resources: (d, s) => earlyPhaseResources(d, s, [undefined, undefined]),
   run: ({ x: d, setting: s, rng, keepDetail }) => {
     const out = earlyPhaseJob(rng, {

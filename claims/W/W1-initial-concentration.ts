@@ -68,13 +68,6 @@ export default defineClaim({
       label: 'max_i ‖x_i‖²/d − 1 decays: slope ≤ 0',
     },
   ],
-  note:
-    'Both inequalities hold with a wide margin at every size (‖X‖_op/√d ≈ 1.00·(1 + √(n/d)), half the bound; ' +
-    'max_i ‖x_i‖²/d − 1 ≈ 2√(ln n/d), 0.11 at n = 4000): they are the paper\'s high-probability bounds, not tight ' +
-    'statements. Standard tier (n = 250…4000, 12 trials): ‖σ(W₀X/√d)‖_op slope 0.51 [0.50, 0.51], ‖y‖ 0.50 [0.50, 0.50]; ' +
-    '|Bai–Yin ratio − 1| slope −0.67 [−0.98, −0.33], the Tracy–Widom rate n^{-2/3} (a fluctuation of either sign, mostly ' +
-    'below 1 since E σ_max(X) ≤ √n + √d; its logarithm is noisy, hence many trials); max_i ‖x_i‖²/d − 1 slope ' +
-    '−0.43 [−0.46, −0.39], the √(ln n/d) rate of a maximum of n χ²_d/d (local slope −1/2 + 1/(2 ln n)).',
   run: ({ x: n, setting: s, rng }) => {
     const p = wProblem(rng, n, s);
     const { d, h } = p.dims;

@@ -163,36 +163,6 @@ export default defineClaim({
       y: 'alignment', rules: [{ y: setting.alignLarge, label: `"large": ${setting.alignLarge}` }],
     },
   ],
-  note:
-    'Measured (root seed 20231123). Standard tier (n = 800, d = 400, h = 600; η = 8…44; 4 trials): all six predictions ' +
-    'CONFIRMED. The means cross their thresholds at η ≈ 36.7 (λ_max(WWᵀ/d): 1.06 at η = 36, 1.28 at 40), 37.2 (λ_max(CK): ' +
-    '1.05 → 1.21), 34.7 (|βᵀu₁|: 0.14 at 32, 0.67 at 36), 34.9 (CK–label alignment: 0.24 → 0.60) and 35.4 (NTK–label ' +
-    'alignment: 0.22 → 0.55). Up to η = 32 both λ_max ratios stay within 2% of 1 (lazy SGD does not move the edge) and ' +
-    '|βᵀu₁| ≤ 0.13 except one trial at 32 (0.38); the label alignments creep up from their initial 0.00–0.15 to ' +
-    '0.02–0.45 over η = 8…32, then jump. The eigenvectors align (η ≈ 35) slightly before the eigenvalues separate ' +
-    '(η ≈ 37: at η = 36 the alignments are 0.6–0.75 with λ_max ratios 1.02–1.12): a crossover over ≈ 30–40 rather than a ' +
-    'sharp threshold at this size. The spike is large at the top of the grid (η = 44: ratios 1.66–2.08, |βᵀu₁| 0.84–0.89) and ' +
-    'training diverges at 49.5 (= 44 × 1.125, every trial, within two epochs; meta divergenceProbe). λ₂ at η = 44 stays ' +
-    'at 1.04–1.06 of the initial edge in three trials but reaches 1.18 in one (mean 1.08 < 1.1): next to the divergence ' +
-    'rate the bulk begins to deform beside the single spike. Both readings of the paper\'s Case 3 rate are on the grid: ' +
-    'η = 22 here (the paper\'s 22 under the ½ convention) is lazy at n = 800 (ratios 1.00–1.01, |βᵀu₁| ≤ 0.08), η = 44 (its 22 ' +
-    'under the MSE reading) has the spike — as CLAIMS.md measured at the paper\'s size. ' +
-    'The threshold moves with n, as does the divergence rate: at the smoke tier (n = 300; η = 8, 24, 32; 3 trials) the ' +
-    'alignments and λ_max(WWᵀ/d) cross at η ≈ 26–28 and training diverges at 36 (32 × 1.125), so the spike lives in a ' +
-    'window of about [0.75, 1]× the divergence rate at both sizes. Both sit above the linear stability edge of the ' +
-    'minibatch loss, 2b/λ_max(K_b) for the initial NTK on a batch of b = 32 (mean over batches: 15.0 at n = 300, 19.0 at ' +
-    'n = 800, 22.2 at n = 2000): the spike appears at ≈ 1.8× and divergence at ≈ 2.5× that edge, where the loss first ' +
-    'grows and the kernel reorganises (catapult-like). The edge — hence the threshold — moves with n because λ_max(K_b) ' +
-    'falls towards its diagonal value as d grows; at n = 2000 it puts the spike near 40, consistent with CLAIMS.md (lazy at ' +
-    '22, spike at 44 there). ' +
-    'At n = 300 the CK outlier is weak: λ_max(CK_t)/λ_max(CK₀) at η = 32 is 1.17, 1.00, 1.09 (mean 1.09 < 1.1) while ' +
-    'λ_max(WWᵀ/d) already spikes (1.28, 1.23, 1.43); the CK transition is therefore INCONCLUSIVE at smoke (expected) and ' +
-    'CONFIRMED at standard. A larger smoke rate is not available: at η = 34 every smoke trial diverges within 10 epochs. ' +
-    'Smoke and standard grids stop at the largest rate that trains in every trial, because a diverged run has no trained ' +
-    'network to measure: a job whose own run diverges reports diverged = 1, its epochs and the initial measurements, and ' +
-    'lists every measure of the trained network (λ_max ratios, alignments, λ₂, test MSE) as not measured with the ' +
-    'divergence as the reason — a transition then uses the trials that trained, and a rate where none did drops out. No ' +
-    'smoke or standard job diverges; the divergence rate itself is found by the probe.',
   // The rate is the sweep variable; n comes from the tier.
   resources: (_eta, s) => trainingResources(s.n, s, s.maxEpochs),
   run: (ctx) => runJob(ctx.x, ctx.setting, ctx.rng, ctx.keepDetail, ctx.tier),

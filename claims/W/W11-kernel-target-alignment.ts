@@ -125,28 +125,6 @@ export default defineClaim({
       observables: ['kta0', ...RUNS.map((r) => `ktaT_${r.key}`)], dashed: ['kta0'], y: 'KTA(CK)',
     },
   ],
-  note: [
-    'Measured at the standard tier (n = 250 and 500, 3 trials, step decay, cap 300 epochs; comparisons at n = 500): KTA₀ = ' +
-      '0.048–0.057. Case 4 (Adam) jumps to ≈ 0.34 within 5 epochs and ends at 0.466–0.470 (× 8.2–9.8): rises, and ends largest ' +
-      '(Case 4 − Case 1 = 0.396, − Case 3 (η) = 0.374, paired CIs far from 0): CONFIRMED. Case 3 at η = 22 jumps within the ' +
-      'first 5 epochs and ends at 0.093–0.095 (× 1.66–1.95): CONFIRMED — although its weight spectrum keeps an invariant bulk ' +
-      '(W9): the alignment grows through directions that stay inside the bulk.',
-    'Disagrees: Case 1 (GD, 2η = 10, capped at 300 steps, training loss 0.020–0.024 there) does not "barely move": KTA rises smoothly from 0.057 to 0.074 within ' +
-      'the first ~100 steps, × 1.30–1.43 (|KTA_T/KTA_0 − 1| = 0.36 on average, 95% CI [0.20, 0.53] against the 0.1 threshold): ' +
-      'REFUTED. The ratio does not shrink from n = 250 (× 1.29–1.45) to 500, so it is no small-size effect. In absolute terms ' +
-      'the change is +0.02 against Adam\'s +0.41, which is presumably what the figure calls "barely moves"; the thresholds ' +
-      '(rises: KTA_T ≥ 1.1·KTA_0; barely moves: |KTA_T/KTA_0 − 1| < 0.1) were fixed before measuring and are kept.',
-    'Case 3 at 2η = 44 diverges within two epochs in every trial at n ≤ 500 (W9 explains why: the rate is 2.2–2.7× the ' +
-      'linear stability limit of a batch step at these d; standard: loss > 10⁶× initial at step 8–16 at n = 250, step 32 at ' +
-      'n = 500; smoke: step 8). A diverged run has no trained network, so its final KTA, KTA_T/KTA_0, |KTA_T/KTA_0 − 1| and ' +
-      'the gap to Case 4 are not measured (status_c3x2 = 2 records the divergence; the series keeps the KTA measured before ' +
-      'it): "KTA rises" for Case 3 at 2η and "final KTA: Case 4 > Case 3 (2η)" are INCONCLUSIVE at smoke and standard, with ' +
-      'no measured point left. (They used to read REFUTED and CONFIRMED because the best iterate before the blow-up — the ' +
-      'initial network, KTA_T/KTA_0 = 1 exactly — stood in for the trained network: both judged an untrained network.) The ' +
-      'paper tier (n ≥ 1000, where W9\'s spot check sees it catapult instead) keeps the paper\'s expected verdicts; a trial ' +
-      'that diverges there is not measured.',
-    'Smoke (n = 128, 5 trials, cap 150 epochs) gives the same verdicts.',
-  ].join('\n'),
   // The epoch cap changes with the tier.
   resources: (n, s) => trainingResources(n, s, s.maxEpochs),
   run: ({ x: n, setting: s, rng, keepDetail }) => {

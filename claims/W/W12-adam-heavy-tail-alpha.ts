@@ -119,24 +119,6 @@ export default defineClaim({
       observables: ['alpha_0', ...SCHEDULES.map((s) => `alpha_${s.suffix}`)], dashed: ['alpha_0'], y: 'α',
     },
   ],
-  note: [
-    'Measured at the standard tier (n = 250 and 500, 3 trials, cap 300 epochs; comparisons at n = 500, d = 250): at ' +
-      'initialisation α = 4.6–6.0 (tail 38–54 of 250 eigenvalues, KS 0.13–0.14), λ_max = 3.2–3.3 (the MP edge ' +
-      '(1 + √(d/h))² = 3.30), log α-norm 3.5–4.1. With the step decay (loss < 1e-5 after ≈ 160 epochs) α ends at 3.4–3.7 ' +
-      '(α_T/α_0 = 0.57–0.81, mean 0.69, 95% CI [0.39, 1.00]), λ_max at 34–42, log α-norm at 5.4–6.1; with the constant rate ' +
-      '(cap hit, loss stays above 1e-5) α ends at 3.5–4.7 (ratio 0.75–0.78). Both CONFIRMED. The series show the fall within ' +
-      'the first 5 epochs, after which α fluctuates between 3.4 and 4.9 while λ_max and the log α-norm keep growing; weighted ' +
-      'α = α·λ_max (CLAIMS.md) therefore rises 6–10-fold — it follows λ_max, not the tail — and WeightWatcher\'s α·log₁₀λ_max ' +
-      'is reported beside it.',
-    'Caveat on α: the KS-chosen x_min puts the "tail" of a Marchenko–Pastur spectrum inside its bulk, so α at initialisation ' +
-      'varies widely between draws (4.4–8.5 at d = 125, 3.3–14.6 at d = 250 in W9). At small d the prediction flips: at ' +
-      'n = 128 (d = 64) α at initialisation is ≈ 2.8–4.4 and Adam raises it (α_T/α_0 ≈ 1.3). The smoke tier therefore runs ' +
-      'n = 200 (d = 100), where the ratio is below 1 on average (0.50–1.25 over 4 trials and both schedules) as at the standard tier; read the ' +
-      'smoke verdict as a regression check, not as evidence.',
-    'No Adam run diverged at the smoke or standard tier (status 0 or 1 everywhere). A run that diverges would report ' +
-      'status 2 and its after-training tail metrics and α_T/α_0 as not measured, with the divergence as the reason (a ' +
-      'diverged run has no trained spectrum); the comparisons would use the runs that trained.',
-  ].join('\n'),
   // The epoch cap changes with the tier.
   resources: (n, s) => trainingResources(n, s, s.maxEpochs),
   run: ({ x: n, setting: s, rng, keepDetail }) => {

@@ -156,25 +156,6 @@ export default defineClaim({
     { id: 'test-error-steps', title: 'test MSE along training (largest n)', series: ['test MSE (*) vs step'], x: 'step', y: 'test MSE' },
     { id: 'loss-steps', title: 'training loss of GD, SGD and Adam (largest n)', series: ['training loss (*)'], logY: true, x: 'step', y: 'training loss' },
   ],
-  note:
-    'Setting (since this session): the paper\'s — normalized ReLU student and teacher, Var f* = 1/k = 0.2, label noise σ_ε = 0.3 ' +
-    '(Table 1). The earlier version ran an unnormalized ReLU teacher (Var f* ≈ 0.068) with σ_ε = 0.1 and found SGD\'s test error ' +
-    'above GD\'s in every trial; on the paper\'s scale that refutation is gone. Measured at the standard tier (n = 500, 1000; ' +
-    'd/n = 0.2, h/n = 0.5; 3 trials; compared at n = 1000, d = 200, h = 500, m = 20), root seed 20231123: ' +
-    'test MSE GD 0.34, 0.36, 0.34 (R² −0.69, −0.67, −0.83: GD interpolates the noise and predicts worse than the mean, as the ' +
-    'paper\'s Fig. 17 GD run does), SGD 0.18, 0.20, 0.19 (R² 0.11, 0.09, −0.02), Adam 0.098, 0.103, 0.104 (R² 0.52, 0.52, 0.43): ' +
-    'Adam < SGD < GD in every trial, both CONFIRMED. Principal angles: GD leaves the top eigenspace where it was (mean cos² ' +
-    '0.080, 0.130, 0.117 against 0.092, 0.132, 0.109 at initialisation; random m/d = 0.1): "near random" CONFIRMED. Adam moves it ' +
-    'towards span{β_i} (0.22, 0.28, 0.23 > GD: CONFIRMED) but does not make the angles small: the smallest angle falls to 28–33°, ' +
-    'the direction found is Σβ_i/√k, that of the teacher\'s linear part (cos² with the top eigenspace 0.69–0.76 after Adam; ' +
-    'observable meanDirCos2_*), the four directions only the even part of the teacher carries are not found, and mean cos² ' +
-    '≈ 0.25 < 0.5: REFUTED at the sizes run (n = 500: 0.08–0.15). Adam\'s rate is not size-free under the NTK scaling (an epoch ' +
-    'at the paper\'s n = 5000 does ≈ 11× the work of one at n = 1000): the paper tier (not run yet: ≈ 5 h a trial here) may ' +
-    'confirm what these sizes cannot. The other reading of the rates (2η) makes SGD (14.5, batch 8) diverge in every trial; GD ' +
-    'at 2η = 30 trains at this scale (diverged_* observables). Stop rules are ours: GD and SGD reach loss < 1e-5 (335–620 GD ' +
-    'steps, 1449–2750 SGD steps; no cap hit); Adam runs 200 epochs (final loss 6e-4…2.5e-3). Smoke (n = 250, 3 trials): SGD < GD ' +
-    'already (paired CI [−0.18, −0.03]); Adam vs SGD INCONCLUSIVE there. Every comparison is paired by trial (same data, initial ' +
-    'network and test set). A run that diverges reports its angles, test error, R² and final loss as not measured.',
   // GD, SGD and Adam to a loss threshold or their caps: n·h·d per step or epoch.
   resources: (n) => ({ work: n ** 3, converges: true }),
   run: (ctx) => runJob(ctx.x, ctx.setting, ctx.rng, ctx.keepDetail),

@@ -77,12 +77,6 @@ export default defineClaim({
       label: 'relative error of λ_min against (1 − √γ)² decays: slope ≤ 0',
     },
   ],
-  note:
-    'Standard tier (n = 250…4000, d = 150…2400, 12 trials): KS slope −0.88 [−0.91, −0.85] and d·KS/ln d slope ' +
-    '−0.04 [−0.07, −0.01] (KS·d itself rises from 4.0 to 5.7: the log factor). Relative edge errors: λ_max slope ' +
-    '−0.66 [−0.89, −0.42], λ_min −0.59 [−0.89, −0.29]: the Tracy–Widom −2/3 at the point estimates, but one TW draw per ' +
-    'trial makes log|error| too noisy for a ±0.15 rate verdict at 12 trials, so only the paper\'s convergence is predicted. ' +
-    'The smoke tier needs 12 trials for the λ_max edge for the same reason (at 8 trials its CI reached above 0).',
   run: ({ x: n, setting: s, rng, keepDetail }) => {
     const dims = wDims(n, s as { dOverN: number; hOverN: number });
     // Drawn as wProblem draws it (stream 'init' → 'W'), without the data it would also make.

@@ -47,11 +47,6 @@ export default defineClaim({
       expected: 'REFUTED',
     },
   ],
-  note:
-    'Measured (standard tier, n = 250…4000, 5 trials), the (2,∞) change decays like n^{-0.93} [−0.97, −0.89], faster than ' +
-    'the Θ(n^{-1/2}) the text states for all three ' +
-    'norms: a row of the gradient is v_i Σ_j r_j σ′(z_ij) x_jᵀ/(n√(dh)), of norm O(n)/(n√(dh)) = O(n^{-1}) when d, h ∝ n. ' +
-    'The lemma\'s O(n^{-1/2}) bound holds (and looks loose); the "same order" reading is refuted for (2,∞).',
   run: ({ x: n, setting: s, rng }) => {
     const p = wProblem(rng, n, s);
     const { net0, net } = trainCopy(p.net, p.data.X, p.data.y, {

@@ -64,13 +64,6 @@ export default defineClaim({
       label: '‖K1₃ − K1₀‖_F (relu) decays slower than n^{-1}: slope ≥ −1', expected: SMOKE_UNDECIDED,
     },
   ],
-  note:
-    'Lemma 5.1\'s O(n^{-1}) bound on ‖K1₃ − K1₀‖_F holds for the smooth (tanh) student (slope −1.50 [−1.57, −1.43] at the ' +
-    'standard tier, n = 250…4000, 5 trials: loose) but not for the ReLU student: −0.73 [−0.81, −0.65], REFUTED at the standard ' +
-    'tier (at smoke sizes the CI is too wide to decide). This is what Fig. 28(c) shows ("slower than n^{-1}", CONFIRMED here): ' +
-    'σ′ of ReLU jumps, so the first-layer NTK changes through pre-activations that change sign, a fraction of order ‖ΔZ‖ ' +
-    'of the entries, and the lemma\'s smoothness does not apply. The NTK operator-norm change of the ReLU student, "consistent ' +
-    'with n^{-1}" in the figure, measures −0.88 [−0.99, −0.77] with local slopes between −0.5 and −1.2: INCONCLUSIVE at the sizes run.',
   run: ({ x: n, setting: s, rng }) => {
     const p = wProblem(rng, n, s);
     const values: Record<string, number> = {};

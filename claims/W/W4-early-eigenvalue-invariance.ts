@@ -48,14 +48,6 @@ export default defineClaim({
     { kind: 'slope≤', observable: 'ckShift', exponent: -1, source: 'Corollary B.3' },
     { kind: 'slope≤', observable: 'k1Shift', exponent: -1, source: 'Corollary B.3' },
   ],
-  note:
-    'The O(n^{-1}) bound holds and is loose for all three matrices. Standard tier (n = 250…3000, 5 trials): slopes ' +
-    '−1.72 [−1.83, −1.61] for (1/h)WᵀW, −1.82 [−2.01, −1.62] for CK, −1.51 [−1.68, −1.35] for K1 (ReLU student). ' +
-    'A one-trial probe (n = 250…2000) shows why: the operator-norm changes ‖M₃ − M₀‖_op, which bound the shifts by ' +
-    'Weyl, decay like n^{-0.94} (W, CK) and n^{-0.68} (K1, ReLU kinks; cf. W3), but the largest eigenvalue shift is ' +
-    '15–50× smaller and sits among the top eigenvalues. The change is dominated by a low-rank part (each GD step adds ' +
-    '(1/(n√(dh)))[(v rᵀ)⊙σ′(Z)]Xᵀ, whose mean part is rank one), and a low-rank perturbation moves each eigenvalue of ' +
-    'a delocalised spectrum by much less than its norm (interlacing).',
   run: ({ x: n, setting: s, rng, keepDetail }) => {
     const p = wProblem(rng, n, s);
     const { net0, net } = trainCopy(p.net, p.data.X, p.data.y, {

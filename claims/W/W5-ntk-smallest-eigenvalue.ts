@@ -76,16 +76,6 @@ export default defineClaim({
       label: `(a_σ − η₀²) − λ_min(K1₀) decays: slope ≤ 0 (${s})`,
     })),
   ],
-  note:
-    'The bound of eq. (11) holds with a wide margin and is not tight in this setting. Standard tier (n = 250…3000, ' +
-    '4 trials), at n = 3000: λ_min(K1₀)/bound = 2.74 (tanh), 54.3 (softplus), 2.48 (ReLU), rising with n (slopes 0.10, ' +
-    '0.12, 0.10). Why: with d < n, XᵀX/d has rank d, so the η₀² XᵀX/d term of the expected kernel adds nothing to ' +
-    'λ_min, while every Hadamard power (XᵀX/d)^{⊙(k+1)}, k ≥ 1, tends to the identity plus a PSD low-rank part ' +
-    '(off-diagonal entries O(d^{-(k+1)/2}), operator norm of their fluctuation O(√n/d) → 0). So λ_min(K1₀) → ' +
-    'Σ_{k≥1} η_k² = a_σ − η₀² (0.247, 0.160, 0.733: 3.1, 63 and 2.75 times the bound), which exceeds the paper\'s ' +
-    'Σ_{k≥3} η_k² by η₁² + η₂² (softplus′ = sigmoid is almost exactly its first three Hermite terms, hence its tiny ' +
-    'bound 0.0025). The gapToLimit predictions check this derivation: the gap decays with slopes −0.43, −0.41, −0.49 ' +
-    '(close to the √(ln n/d) of the smallest ‖x_i‖²/d, which scales the diagonal of K1₀).',
   run: ({ x: n, setting: s, rng }) => {
     const p = wProblem(rng, n, s);
     const values: Record<string, number> = {};

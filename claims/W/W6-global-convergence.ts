@@ -102,19 +102,6 @@ export default defineClaim({
       rules: [{ y: 1, label: '(12): ℓ_t = bound' }],
     },
   ],
-  note:
-    'Each job runs six variants on one draw of data and W₀: students normalized softplus (smooth) and normalized ReLU, each with ' +
-    'η = 5 (only for n ≤ fixedEtaMaxN: its step count grows ∝ n), η at the theorem\'s bound n/(4λ_σ²(1 + √(n/d))²) and η at ½ of the ' +
-    'stability limit 2n/λ_max(K1₀). (12)–(14) are evaluated at every step; to keep results small a job reports for each variant and ' +
-    'inequality its first failing step (if any) and its tightest step — the verdict is the same as reporting every step (meta ' +
-    'stepsChecked counts them). (14) sums the path up to the stop at ℓ_T ≤ 10⁻³ℓ₀; the theorem applied from W_T bounds the rest by ' +
-    '10⁻³ of the right side. ' +
-    'Measured (standard tier, n = 100, 200, 400, 3 trials, 48 runs): every inequality holds at every step, with room. The loss ' +
-    'decays ≥ 8× as fast as (12) guarantees (slack12 = min_t ln(ℓ₀/ℓ_t)/ln(ℓ₀/bound_t): 10.4 ± 2.4, 10.6, 10.8 at n = 100, 200, ' +
-    '400; the linearised dynamics give 8, since (12) uses α² = λ_min/4 and halves the rate); (13) and (14) hold by factors 11–14. ' +
-    'At smoke (n = 40, 80) the smallest (12) slack is 4.5 (ReLU, n = 40): still a factor 4.5. Steps to converge: η = 5 needs ≈ 5.5n (softplus) and ' +
-    '≈ 1.8n (ReLU); the theorem\'s rate ≈ 1300–1500 steps (softplus, λ_min(K1₀) ≈ 0.15) and ≈ 350–430 (ReLU, ≈ 0.6) at every n; ' +
-    '½ of the stability limit ≈ 90 and 25–45.',
   // Trains to convergence: n·h·d per step, steps growing about like n (a rate fixed in n).
   resources: (n) => ({ work: n ** 4, converges: true }),
   run: ({ x: n, setting: s, rng, keepDetail }) => {

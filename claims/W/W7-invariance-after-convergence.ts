@@ -91,19 +91,6 @@ export default defineClaim({
   },
   observables,
   predictions,
-  note:
-    'Measured at the standard tier (n = 100…800, 4 trials; softplus / ReLU): the corollary\'s bounds hold for every observable ' +
-    'except where noted, and the Frobenius and operator weight changes and the CK change are flat — (1/√d)‖ΔW‖_F −0.01 [−0.04, 0.03] / ' +
-    '−0.03 [−0.07, 0.01], ‖ΔCK‖_F −0.01 [−0.08, 0.04] / −0.03 [−0.12, 0.05] — and the W2 distances of (1/h)WᵀW and CK fall like ' +
-    'n^{-1} (−0.98 / −1.01 and −1.00 / −1.08), faster than the Hoffman–Wielandt n^{-1/2}. ' +
-    'REFUTED (the Θ(1) reading of "bounded"): (1/√d)‖W_s − W₀‖_{2,∞} decays, slope −0.37 [−0.41, −0.32] / −0.38 [−0.43, −0.33] ' +
-    'with local slopes reaching −0.57: each neuron\'s weight vector moves by O(1) (‖ΔW‖_{2,∞} ≈ 5.3 / 4.3 at n = 800), so dividing ' +
-    'by √d makes it ∝ n^{-1/2}; the corollary\'s O(1) bound holds with room. ' +
-    'The smooth (softplus) student\'s K1 change decays: slope −0.49 [−0.77, −0.14] (0.79 at n = 100, 0.29 at 800), confirming the ' +
-    'bound and refuting the flat reading at the standard tier; at smoke (n = 40…320, 3 trials) the CI [−0.85, 0.22] decides neither. ' +
-    'INCONCLUSIVE: the ReLU student\'s K1 change, −0.12 [−0.20, −0.03] (bounded, but the CI leaves the ±0.15 band below), and the W2 ' +
-    'distance of its K1 spectrum, −0.44 [−0.67, −0.13] against the bound −0.35 — it obeys Hoffman–Wielandt (W2 ≤ ‖ΔK1‖_F/√n ∝ ' +
-    'n^{-0.62}) but sits ever closer to it (ratio 0.32 at n = 100, 0.45 at 800).',
   // Trains to convergence: n·h·d per step, steps growing about like n (a rate fixed in n).
   resources: (n) => ({ work: n ** 4, converges: true }),
   run: ({ x: n, setting: s, rng }) => {

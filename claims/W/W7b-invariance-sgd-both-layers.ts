@@ -105,21 +105,6 @@ export default defineClaim({
   },
   observables,
   predictions,
-  note:
-    'Conjectures: the paper shows Figs. 31–33 without a theorem. One student (normalized ReLU) for the three runs, to bound the cost; ' +
-    'batch b = max(16, n/10) (128–200 at the paper\'s n = 1280–2000); rates ½ of the stability limit of the kernel of the layers ' +
-    'trained; every run trained to ℓ_s/ℓ₀ ≤ 10⁻³. ' +
-    'Measured at the standard tier (n = 100…800, 4 trials): the weight and CK changes are bounded as conjectured — (1/√d)‖ΔW‖_F ' +
-    'slopes −0.02 [−0.07, 0.03] (SGD first layer), −0.02 [−0.05, 0.02] (GD both), −0.02 [−0.06, 0.01] (SGD both); ‖ΔCK‖_F slopes ' +
-    '0.00 [−0.06, 0.07], 0.01 [−0.04, 0.05], 0.00 [−0.05, 0.05]; (1/√d)‖ΔW‖_{2,∞} decays like n^{-0.43…−0.45} (each neuron moves O(1)). ' +
-    'The NTK conjecture is REFUTED here: with both layers trained ‖NTK_s − NTK₀‖_F stays at ≈ 4.7 for every n, slope −0.015 ' +
-    '[−0.05, 0.02] (GD) and −0.013 [−0.04, 0.02] (SGD), not growing. The second layer does move a lot — ‖v_s − v₀‖ ∝ n^{0.50} ' +
-    '[0.46, 0.54], i.e. O(1) for each of the h weights (13.2 against ‖v₀‖ ≈ 21.9 at n = 800) — yet ‖K1_s − K1₀‖_F stays flat ' +
-    '(slope −0.03 [−0.11, 0.05]): the weighting (1/h)Σ v_k² σ′σ′ averages the moves out. We do not know the figures\' rates or ' +
-    'stopping rule; a rate that does not scale with n, or training far past interpolation, may behave differently. At the smoke ' +
-    'tier (n = 50…400, 3 trials) two CIs are too wide to decide: the CK change under first-layer SGD and the NTK change under GD on ' +
-    'both layers (INCONCLUSIVE there). Smaller smoke sizes do worse: at n = 40–48 (b = 16) first-layer SGD at this rate sometimes ' +
-    'wanders (270 ± 240 epochs) or stalls (ℓ ratio 0.02 after 5000 epochs).',
   // Trains to convergence: n·h·d per step, steps growing about like n (a rate fixed in n).
   resources: (n) => ({ work: n ** 4, converges: true }),
   run: ({ x: n, setting: s, rng }) => {

@@ -77,14 +77,6 @@ export default defineClaim({
   },
   observables,
   predictions,
-  note:
-    'Rate and noise are not given for Fig. 29: ½ of the stability limit 2n/λ_max(K1₀) and σ_ε = 0.2 (setting). "Small" is our ' +
-    'threshold: W2 < 0.05 × the standard deviation of the initial spectrum (see REL_W2_MAX). Measured at the standard tier ' +
-    '(n = 125…1000, 4 trials), at n = 1000 W2/sd is 0.0027 ((1/h)WᵀW), 0.0025 (CK), 0.0096 (K1) and 0.0048 (NTK), 5–20× below the ' +
-    'threshold; the W2 distances fall like n^{-1.05} [−1.13, −0.97] (W), n^{-1.06} [−1.15, −0.97] (CK), n^{-0.64} [−1.04, −0.30] ' +
-    '(K1) and n^{-0.70} [−1.10, −0.42] (NTK). The Q-Q plots lie on the diagonal and the weight spectrum on its Marchenko–Pastur ' +
-    'law (ratio d/h = 1/3). At smoke (n = 40…320) the same verdicts; W2/sd exceeds 0.05 only at n = 40. ' +
-    'The threshold comparison at the largest n is on the mean over trials (compare).',
   run: ({ x: n, setting: s, rng, keepDetail }) => {
     const p = wProblem(rng, n, s);
     const k0 = initialKernels(p.net, p.data.X);

@@ -175,54 +175,6 @@ export default defineClaim({
   },
   observables,
   predictions,
-  note: [
-    'Measured at the standard tier (n = 500, d = 250, h = 375, 3 trials, cap 300 epochs, nTest = 2000). Table 1 as measured ' +
-      '(test MSE mean; its ratio to lazy, range over trials; R²; class of (1/h)WᵀW with outliers and bulk W2/mean; run): ' +
-      'Lazy (eq. (6)): MSE 0.369, R² 0.631. ' +
-      'Constant rate — Case 1 GD η=5: 0.417, ×1.13–1.22, R² 0.585, invariant (0; 0.004), cap. GD η=10: 0.401, ×1.13–1.21, ' +
-      '0.597, invariant (0; 0.005), cap. Case 2 SGD η=0.1: 0.479, ×1.20–1.24, 0.527, invariant (0; 0.003), cap. SGD η=0.2: ' +
-      '0.433, ×1.15–1.20, 0.555, invariant (0; 0.003), cap. Case 3 SGD η=22: 0.384, ×1.02–1.06, 0.619, invariant (0; 0.008), ' +
-      'loss < 1e-5 in 31–33 epochs. SGD η=44: diverged in every trial (loss > 10⁶× initial at the end of epoch 1 or 2, step 16–32): ' +
-      'test MSE and class not measured (its best iterate before the blow-up is the initial network, 4.8–6.1 × lazy: meta ' +
-      'bestIterate, not scored). Case 4 ' +
-      'Adam: 0.437, ×1.09–1.23, 0.569, heavy tail (140–145 outliers; 1.3–1.4; α 3.1–5.4), cap (loss stays above 1e-5). ' +
-      'Step decay — GD η=5: 0.458, ×1.21–1.41, 0.544, invariant, cap. GD η=10: 0.391, ×1.12–1.14, 0.607, invariant, cap. ' +
-      'SGD η=0.1: 0.673, ×1.67–1.73, 0.337, invariant, cap. SGD η=0.2: 0.524, ×1.33–1.52, 0.461, invariant, cap. SGD η=22: ' +
-      '0.384, ×1.02–1.07, 0.619, invariant (0; 0.008), converged in 31–33 epochs. SGD η=44: diverged (step 32), not measured. Adam: 0.353, ' +
-      '×0.92–0.99, 0.651, heavy tail (57–71; 0.7–0.8; α 3.7–4.2), converged in 159–165 epochs.',
-    'Agrees with the paper: Cases 1 and 2 do not beat lazy and keep an invariant bulk under every reading and schedule; Case 4 ' +
-      'is heavy-tailed under both schedules and beats lazy with the step decay (×0.92–0.99; 95% CI of the mean ratio [0.86, 1.04], so CONFIRMED at the means only). With a constant rate Adam never reaches the loss ' +
-      'threshold (as CLAIMS.md reports at n = 2000) and its test error is 1.09–1.23 × lazy (95% CI of the ratio [0.99, 1.35]: ' +
-      'INCONCLUSIVE). GD and small-rate SGD hit the cap in every trial: part of their excess over lazy is that of an unconverged ' +
-      'fit (converged kernel-regime GD tends to the lazy interpolant); "does not beat lazy" holds either way. Training losses at ' +
-      'the cap: GD η = 5 / 10: 0.012–0.015 / 0.0016–0.0021 (constant), 0.05 / 0.02 (decay); SGD η = 0.1 / 0.2: 0.05 / ' +
-      '0.02–0.03 (constant), 0.13–0.15 / 0.07 (decay — the decayed small rate freezes the fit); Adam (constant): 0.03–0.06.',
-    'Disagrees: Case 3. As written (η = 22 under our ½-loss) SGD converges in about 32 epochs and stays in the kernel regime: no ' +
-      'outlier, bulk W2 0.008, test error 1.02–1.07 × lazy (ratio CI [0.97, 1.10]: INCONCLUSIVE; spike REFUTED). Under the ' +
-      'other reading (2η = 44) it diverges (loss > 10⁶× initial) within two epochs in every trial at n = 128, 250 and 500. A ' +
-      'diverged run has no trained network, so its test error, R² and spectral classes are not measured (status_* = 2 records ' +
-      'the divergence, epochs_* the epochs run before it): both Case 3 predictions at 2η = 44 are INCONCLUSIVE at smoke and ' +
-      'standard, with no measured point left — at these sizes Case 3 under the 2η reading does not train, and the table\'s ' +
-      'claims about its trained network cannot be checked. (They used to read REFUTED because the best iterate before the ' +
-      'blow-up stood in for the trained network; in every diverged trial that iterate is the initial network, so the ' +
-      'verdict judged an untrained network, not Case 3.) ' +
-      'The reason is the size: a batch-32 step is linearly stable for η < 2b/λ_max(K_batch), and λ_max of the initial NTK on ' +
-      'a batch falls as b/d does — measured 6.1, 3.9, 3.2, 3.0 at d = 64, 250, 500, 1000 (limits 10.5, 16.5, 20.3, 21.4). ' +
-      'η = 22 is 1.0–2.1× the limit at these sizes and trains at n ≥ 128 (it diverged in the one draw ' +
-      'tried at n = 100); η = 44 is 2.7× the limit at d = 250 and 2.2× at d = 500. A spot check at n = 1000 (d = 500, constant rate, 100-epoch cap, 3 draws; not a tier): η = 22 stays ' +
-      'lazy (invariant, ratio 0.99–1.00); η = 44 catapults in 2 draws of 3 — 3 and 4 outliers with λ_max 2.3–2.5× the initial ' +
-      'edge, bulk W2 0.07–0.10, test error 0.80–0.83 × lazy — and diverges in the third. The paper\'s Case 3 (a spike and a ' +
-      'lower test error) thus appears under the 2η reading from n ≈ 1000, as CLAIMS.md measured at n = 2000; the paper tier ' +
-      'keeps the paper\'s expected verdicts (a trial that diverges there is not measured; the verdicts use the trials that train).',
-    'Smoke (n = 128, d = 64, cap 150 epochs) differs where `expected` says: Case 3 at η = 22 beats lazy there (0.90–1.02, mean 0.94) with ' +
-      'a spike in one trial of three, and Adam\'s ratio scatters (0.77–1.40) with only 3 outliers in some trials; 2η = 44 ' +
-      'diverges at step 8 (end of epoch 2) in every trial, so its predictions are INCONCLUSIVE there too.',
-    'Classes (SPECTRAL_CLASS_RULES in src/experiments/w-cases.ts, fixed before measuring): outlier = eigenvalue of (1/h)WᵀW ' +
-      'above 1.05·λ_max(W₀ᵀW₀/h); invariant = no outlier and W2(bulk)/mean ≤ 0.1; bulk + spike = 1–3 outliers, bulk W2 ≤ 0.1; ' +
-      'heavy tail = more than 3 outliers, or ≥ 1 outlier with power-law α ≤ 4. α alone is not used: the Marchenko–Pastur ' +
-      'spectrum at initialisation fits α between 3.3 and 14.6 at d = 250 (observable alpha0). The CK is classed by the same rules ' +
-      '(ckClass_*): it agrees with the weights in every standard run that trained.',
-  ].join('\n'),
   // The rate is the sweep variable; n and the epoch cap come from the tier.
   resources: (_eta, s) => trainingResources(s.n, s, s.maxEpochs),
   run: ({ x: eta, setting: s, rng, keepDetail }) => {

@@ -2,11 +2,12 @@
  * index.html (every claim with its verdict, predictions and plots) and one page per
  * claim (<claim>/index.html: every table and plot of that claim, and its jobs). The pages
  * are self-contained: inline CSS, no scripts, no network; plots are relative <img> links.
- * Every text field is HTML-escaped.
+ * Every text field is HTML-escaped; a claim's note is Markdown, rendered with raw HTML off (note.ts).
  */
 import type { Verdict } from '../runner/define';
 import type { ClaimResult, RunResults } from '../runner/results';
 import { escapeHtml as h, fmtDuration, fmtShort, variableSymbol, VERDICT_ICON } from './format';
+import { renderNoteHtml } from './note';
 import { finiteSizeNotes, looseBounds, overlayWarning, unpredictedExponents, type ClaimLayout, type PlotRef } from './model';
 import {
   claimsTable,
@@ -37,7 +38,7 @@ td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:12px;white-space:nowrap}
 .CONFIRMED{background:#e3f4e6;color:#16632a}.REFUTED{background:#fbe4e4;color:#9b1c1c}.INCONCLUSIVE{background:#f1ecd9;color:#6b5510}
 .warn{color:#9b4d00;font-weight:600}
-.note{border-left:4px solid #e0a800;background:#fff8e1;padding:.5em .9em;margin:.8em 0}
+.note{border-left:4px solid #e0a800;background:#fff8e1;padding:.5em .9em;margin:.8em 0}.note p,.note ul,.note ol{margin:.4em 0}.note table{background:#fff}.note code{background:#f3ecd2;padding:0 .2em}
 .facts th{width:10em}.muted{color:#666}
 .plots{display:flex;flex-wrap:wrap;gap:12px}.plots figure{margin:0;border:1px solid #eee;padding:4px}.plots img{max-width:100%;height:auto;display:block}
 figcaption{font-size:12px;color:#555;padding:2px 4px}
@@ -110,7 +111,7 @@ function claimHeader(c: ClaimResult): string {
     `<p><b>Source:</b> ${h(c.paper)}, ${h(c.source)}${c.file ? ` <span class="muted">(${h(c.file)})</span>` : ''}</p>`,
     `<p><b>Statement:</b> ${h(c.statement)}</p>`,
     `<p><b>Expectation:</b> ${h(c.expectation)}</p>`,
-    c.note ? `<div class="note"><b>Known disagreement / setting note.</b> ${h(c.note)}</div>` : '',
+    c.note ? `<div class="note"><p><b>Known disagreement / setting note.</b></p>\n${renderNoteHtml(c.note)}</div>` : '',
   ].join('\n');
 }
 

@@ -5,6 +5,7 @@
  */
 import type { RunResults } from '../runner/results';
 import { fmtShort, mdCell, mdText, variableSymbol, verdictBadge } from './format';
+import { noteMarkdown } from './note';
 import { finiteSizeNotes, looseBounds, overlayWarning, slopePredictionsOn, unpredictedExponents, type ClaimLayout } from './model';
 import {
   claimsTable,
@@ -107,7 +108,8 @@ function claimSection(layout: ClaimLayout): string[] {
   const setting = settingItems(c);
   if (setting.length > 0) out.push(`- **Setting:** ${setting.map((s) => `\`${s.replace(/`/g, "'")}\``).join(', ')}`);
   out.push('');
-  if (c.note) out.push(`> **Known disagreement / setting note.** ${mdText(c.note)}`, '');
+  // The note is Markdown: quoted line by line, so its paragraphs, lists and tables stay inside the box.
+  if (c.note) out.push('> **Known disagreement / setting note.**', '>', ...noteMarkdown(c.note).split('\n').map((l) => (l === '' ? '>' : `> ${l}`)), '');
 
   out.push('### Predictions', '', mdTable(predictionsTable(c)), '');
 

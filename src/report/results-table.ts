@@ -61,10 +61,15 @@ export function resultsTable(runs: { label: string; results: RunResults | undefi
   return [...lines, '', ...notes].join('\n');
 }
 
-/** Replaces the text between the markers; throws when they are missing. */
+/** Replaces the text between two markers; throws when they are missing. */
+export function spliceBetween(readme: string, begin: string, end: string, text: string): string {
+  const a = readme.indexOf(begin);
+  const b = readme.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`README: markers not found (${begin} … ${end})`);
+  return `${readme.slice(0, a + begin.length)}\n${text}\n${readme.slice(b)}`;
+}
+
+/** Replaces the text between the results table's markers; throws when they are missing. */
 export function spliceResultsTable(readme: string, table: string): string {
-  const a = readme.indexOf(RESULTS_BEGIN);
-  const b = readme.indexOf(RESULTS_END);
-  if (a < 0 || b < a) throw new Error(`README: markers not found (${RESULTS_BEGIN} … ${RESULTS_END})`);
-  return `${readme.slice(0, a + RESULTS_BEGIN.length)}\n${table}\n${readme.slice(b)}`;
+  return spliceBetween(readme, RESULTS_BEGIN, RESULTS_END, table);
 }

@@ -249,7 +249,11 @@ export const claimSchema = z.object({
   constant: constantSweepSchema.optional(),
   /** Statistical minimums for slopes (default: 4 sizes, span 4, 3 trials). */
   slopeRequirements: z.object({ minSizes: z.number().int().optional(), minSpan: z.number().optional(), minTrials: z.number().int().optional() }).optional(),
-  /** Known disagreement with the paper, or any setting choice a reader must know. */
+  /**
+   * Known disagreement with the paper, or any setting choice a reader must know, in Markdown.
+   * A short note fits here; a long one goes in `<claim file name>.md` beside the claim file,
+   * which the registry appends to this one (src/runner/notes.ts).
+   */
   note: z.string().optional(),
   run: z.function(),
   /** What one job needs, for `ntk-verify plan` (see ClaimDefinition.resources). */

@@ -1,7 +1,8 @@
 /**
  * The claim registry: every `*.ts` file under claims/ (one claim per file, its default
  * export made by defineClaim). A user adds a claim by adding a file; NTKV_CLAIMS_DIR or
- * `--claims <dir>` points at another folder (their own claims).
+ * `--claims <dir>` points at another folder (their own claims). A claim's long-form note is
+ * the Markdown file beside it (notes.ts).
  */
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { register } from 'node:module';
@@ -9,8 +10,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type ClaimDefinition, ClaimDefinitionError, claimSchema } from './define';
 import { PROJECT_ROOT, hashText } from './engine-version';
+import { withNoteBeside } from './notes';
 
 export interface RegisteredClaim {
+  /** The claim file's definition, its `note` joined with the Markdown note beside the file. */
   def: ClaimDefinition;
   /** Absolute path of the claim file. */
   file: string;
@@ -46,7 +49,7 @@ function installClaimHooks(): void {
   register('./claim-hooks.mjs', import.meta.url, { data: { loaderDir: new URL('.', import.meta.url).href } });
 }
 
-/** Loads and validates one claim file. */
+/** Loads and validates one claim file, and reads the note beside it (`<name>.md`). */
 export async function loadClaimFile(file: string): Promise<RegisteredClaim> {
   installClaimHooks();
   const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
@@ -59,7 +62,8 @@ export async function loadClaimFile(file: string): Promise<RegisteredClaim> {
     const i = r.error.issues[0]!;
     throw new ClaimDefinitionError(`${file}: invalid claim: ${i.path.join('.')}: ${i.message}`);
   }
-  return { def, file, sourceHash: hashText(readFileSync(file, 'utf8')) };
+  // The job key hashes the claim file only: editing its note recomputes nothing.
+  return { def: withNoteBeside(def, file), file, sourceHash: hashText(readFileSync(file, 'utf8')) };
 }
 
 /** All claims, sorted by paper then id (W2 before W10: natural order). Duplicate ids are an error. */

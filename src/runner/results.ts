@@ -119,6 +119,7 @@ export const claimResultSchema = z.object({
   title: z.string(),
   statement: z.string(),
   expectation: z.string(),
+  /** Markdown: the claim's inline note, then the note file beside the claim file (src/runner/notes.ts). */
   note: z.string().optional(),
   file: z.string().optional(),
   setting: z.record(z.string(), z.unknown()),

@@ -10,6 +10,7 @@ import { type ClaimDefinition, type Tier, TIERS, claimSchema, ClaimDefinitionErr
 import { JobCache } from './cache';
 import { hashText } from './engine-version';
 import { loadClaimFile, type RegisteredClaim } from './registry';
+import { withNoteBeside } from './notes';
 import { DEFAULT_ROOT_SEED, runClaims } from './runner';
 import type { ClaimResult, RunResults } from './results';
 
@@ -24,8 +25,9 @@ export interface RunClaimOptions {
   /** Root seed of every random stream (default: the CLI's, 20231123). */
   seed?: string | number;
   /**
-   * The file the claim object was defined in (when `claim` is an object): enables workers
-   * and keys the job cache by that file's text, as `ntk-verify run` does.
+   * The file the claim object was defined in (when `claim` is an object): enables workers,
+   * keys the job cache by that file's text and reads the note beside it (`<name>.md`), as
+   * `ntk-verify run` does.
    */
   file?: string;
   /**
@@ -54,7 +56,7 @@ function registered(claim: ClaimDefinition | string, file: string | undefined): 
   if (file !== undefined) {
     const abs = path.resolve(file);
     if (!existsSync(abs)) throw new Error(`runClaim: file ${abs} not found`);
-    return { def: claim, file: abs, sourceHash: hashText(readFileSync(abs, 'utf8')) };
+    return { def: withNoteBeside(claim, abs), file: abs, sourceHash: hashText(readFileSync(abs, 'utf8')) };
   }
   // No file: the definition's data and its run function's text stand in for the source.
   const text = JSON.stringify({ ...claim, run: undefined }) + String(claim.run);

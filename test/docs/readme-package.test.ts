@@ -12,9 +12,10 @@ const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
 describe('README: Use it in your own project', () => {
   const blocks = [...readme.matchAll(/<!-- package-test: (\S+) -->\n```\w+\n([\s\S]*?)```/g)];
 
-  it('shows the claim, the vitest file and the tsconfig of the package test', () => {
+  it('shows the claim, its note, the vitest file and the tsconfig of the package test', () => {
     expect(blocks.map((b) => b[1])).toEqual([
       'test/package/fresh-project/claims/U1-gaussian-frobenius.ts',
+      'test/package/fresh-project/claims/U1-gaussian-frobenius.md',
       'test/package/fresh-project/test/u1.test.ts',
       'test/package/fresh-project/tsconfig.json',
     ]);

@@ -5,7 +5,8 @@
  * the claim and the vitest file of test/package/fresh-project/ (the README's "Use it in your
  * own project" shows the same files), then, there:
  *   npx ntk-verify doctor            → backend native, from the prebuilt addon (linux-x64)
- *   npx ntk-verify run U1 --claims claims → exit 0, U1 CONFIRMED, report in ./reports
+ *   npx ntk-verify run U1 --claims claims → exit 0, U1 CONFIRMED, report in ./reports, with the
+ *                                      note beside the claim file (claims/U1-gaussian-frobenius.md)
  *   npx vitest run                   → the matchers pass, and fail with the fit and CI printed
  *   npx tsc -p .                     → the public types (types/, from npm pack) and the matchers' types check,
  *                                      with moduleResolution bundler and nodenext
@@ -85,6 +86,10 @@ describe('the packed tarball in a fresh project', () => {
       expect(files).toContain('native/prebuilds/linux-x64/ntkv_native.napi.glibc.node');
     }
     expect(files.filter((f) => /^(test|fixtures|native\/build|reports|bench)\//.test(f))).toEqual([]);
+    // Every claim's note travels with its claim file.
+    const notes = readdirSync(path.join(root, 'claims'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md'));
+    expect(notes.length).toBeGreaterThan(0);
+    for (const n of notes) expect(files).toContain(`claims/${n.split(path.sep).join('/')}`);
   });
 
   it('installs without EBADENGINE warnings', () => {
@@ -110,6 +115,11 @@ describe('the packed tarball in a fresh project', () => {
     const reports = readdirSync(path.join(project, 'reports'));
     expect(reports).toHaveLength(1);
     expect(existsSync(path.join(project, 'reports', reports[0]!, 'index.html'))).toBe(true);
+    // The user's own claims folder: the note beside the claim file reaches results.json and the report.
+    const note = readFileSync(path.join(fixture, 'claims/U1-gaussian-frobenius.md'), 'utf8').trim();
+    const results = JSON.parse(readFileSync(path.join(project, 'reports', reports[0]!, 'results.json'), 'utf8')) as { claims: { note?: string }[] };
+    expect(results.claims[0]!.note).toBe(note);
+    expect(readFileSync(path.join(project, 'reports', reports[0]!, 'U1', 'index.html'), 'utf8')).toContain('<li>The correction is far below the tolerance (0.05) at every size run.</li>');
     expect(existsSync(path.join(project, 'node_modules/ntk-verify/reports'))).toBe(false);
     expect(existsSync(path.join(project, 'node_modules/ntk-verify/.ntkv-cache'))).toBe(false);
   });
@@ -130,7 +140,7 @@ describe('the packed tarball in a fresh project', () => {
       "import { expect, test } from 'vitest';",
       "import 'ntk-verify/vitest';",
       "import { runClaim } from 'ntk-verify';",
-      "import u1 from '../runner/U1-gaussian-frobenius';",
+      "import u1 from '../claims/U1-gaussian-frobenius';",
       "test('a wrong slope fails with the fit and CI', async () => {",
       "  const r = await runClaim(u1, { tier: 'smoke' });",
       "  expect(() => expect(r).toHaveSlope('fro', 0.5, 0.1)).toThrow(/its 95% CI \\[\\d\\.\\d+, \\d\\.\\d+\\] misses \\[0\\.400, 0\\.600\\]\\n  fro — ‖G‖_F: fit slope \\d\\.\\d+ \\(R² /);",

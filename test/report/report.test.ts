@@ -175,7 +175,8 @@ describe('writeReport on a synthetic run', () => {
     expect(md).toContain('| Shard | 1/4');
     expect(md).toMatch(/\| \[W2\]\(#claim-W2\) \| Weight change &lt;b>& friends \| ✅ CONFIRMED \| CONFIRMED \|/);
     expect(md).toMatch(/\| \[W14\]\(#claim-W14\) \| Marchenko–Pastur law at initialization \| ❌ REFUTED \| ⚠️ 1 of 2 predictions differs \(expected overall REFUTED\) \|/);
-    expect(md).toContain('> **Known disagreement / setting note.** The paper states n^{-1}; we measure n^{-1/2} for | pipes | and &lt;i>tags&lt;/i>.');
+    // The note is Markdown, quoted in the claim's section (test/report/note.test.ts renders one in full).
+    expect(md).toContain('> **Known disagreement / setting note.**\n>\n> The paper states n^{-1}; we measure n^{-1/2} for | pipes | and &lt;i>tags&lt;/i>.\n');
     // Predictions table: measured slope with CI, acceptance, loose marker, counterexample.
     expect(md).toMatch(/\| slope ≤ −0\.5 \+ 0\.15 of ‖W₃−W₀‖_op \| Lemma B\.2 \| -0\.99\d \[-1\.0\d, -0\.95\d\] \| ≤ -0\.350 \| ✅ CONFIRMED \(loose\) \|/);
     expect(md).toContain('counterexample (12) at n = 1000, trial 1, step 7: lhs 2.5 > rhs 2.25');

@@ -1,11 +1,16 @@
 /**
- * The README's results table is generated from results/<tier>/results.json (scripts/update-readme.ts):
- * it must be exactly what the committed files give, so no figure in it is copied by hand.
+ * The README's results table and its table of the predictions not confirmed are generated from
+ * results/<tier>/results.json (scripts/update-readme.ts): they must be exactly what the
+ * committed files give, so no figure in them is copied by hand (from a note or elsewhere).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { README, expectedReadme } from '../../scripts/update-readme';
+import { FINDINGS_BEGIN, FINDINGS_END, findingsTable } from '../../src/report/findings-table';
+import { fmtInterval, fmtNum } from '../../src/report/format';
 import { RESULTS_BEGIN, RESULTS_END, resultsTable, spliceResultsTable } from '../../src/report/results-table';
+import { parseResults } from '../../src/runner/results';
 
 describe('README results table', () => {
   it('is what scripts/update-readme.ts generates from the committed results', async () => {
@@ -19,5 +24,27 @@ describe('README results table', () => {
     const t = resultsTable([{ label: 'paper', results: undefined }], ['W1']);
     expect(t).toContain('paper: no results committed yet');
     expect(() => spliceResultsTable('no markers here', t)).toThrow(/markers not found/);
+  });
+
+  it('lists every prediction the committed results do not confirm, with the measured figures and the claim\'s note', () => {
+    const readme = readFileSync(README, 'utf8');
+    const table = readme.slice(readme.indexOf(FINDINGS_BEGIN) + FINDINGS_BEGIN.length, readme.indexOf(FINDINGS_END));
+    const rows = table.split('\n').filter((l) => /^\| [A-Z]/.test(l) && !l.startsWith('| claim |'));
+    const root = path.dirname(README);
+    let expected = 0;
+    for (const tier of ['standard', 'paper']) {
+      const f = path.join(root, 'results', tier, 'results.json');
+      if (existsSync(f)) expected += parseResults(readFileSync(f, 'utf8')).claims.flatMap((c) => c.predictions).filter((p) => p.verdict !== 'CONFIRMED').length;
+    }
+    expect(rows).toHaveLength(expected);
+    // W2's (2,∞) weight change: the slope and CI of the committed standard run, not a note's figure.
+    const w2 = parseResults(readFileSync(path.join(root, 'results/standard/results.json'), 'utf8')).claims.find((c) => c.id === 'W2')!;
+    const p = w2.predictions.find((q) => q.verdict === 'REFUTED')!;
+    expect(rows.find((r) => r.startsWith('| W2 |'))).toContain(`slope ${fmtNum(p.fit!.slope)} ${fmtInterval(p.ci!.lo, p.ci!.hi)}`);
+    for (const [, target] of table.matchAll(/\]\((claims\/[^)]+\.md)\)/g)) expect(existsSync(path.join(root, target!)), target).toBe(true);
+  });
+
+  it('says so when every prediction is confirmed', () => {
+    expect(findingsTable([{ label: 'paper', results: undefined }], ['W1'], () => undefined)).toBe('Every prediction in the committed results is CONFIRMED.');
   });
 });

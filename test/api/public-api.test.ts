@@ -48,6 +48,15 @@ describe('public entry point', () => {
     }
   });
 
+  it('exports the real-data loaders and the two-class builder', () => {
+    for (const name of ['loadMnist', 'loadFashionMnist', 'fashionMnistDir', 'twoClassDataset', 'classCounts', 'readIdxFile', 'standardizeColumns', 'DataSourceError']) {
+      expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
+    }
+    expect(api.FASHION_MNIST_CLASSES[1]).toBe('Trouser');
+    expect(api.MNIST_CLASSES).toHaveLength(10);
+    expect(api.FASHION_MNIST_DIR_ENV).toBe('NTKV_FASHION_MNIST_DIR');
+  });
+
   it('gaussianMatrix(rng, rows, cols) is a seeded N(0,1) matrix: same stream, same draw; ‖G‖_F² ≈ rows·cols', () => {
     const a = gaussianMatrix(rngFor(7, 'api', 'G'), 300, 200);
     const b = gaussianMatrix(rngFor(7, 'api', 'G'), 300, 200);

@@ -12,6 +12,12 @@ import { compareWithFixture, fixtureFromResult, formatComparison, readFixture, w
 import { loadRegistry } from '../../src/runner/registry';
 import { DEFAULT_ROOT_SEED, runClaims } from '../../src/runner/runner';
 
+/**
+ * A smoke claim takes 1–50 s on an idle 2-core machine; the limit is there to catch a hang,
+ * not to time the engine (npm run bench does that), so a loaded machine must not fail it.
+ */
+const SMOKE_CLAIM_TIMEOUT_MS = 300_000;
+
 export async function smokeTests(paper: string): Promise<void> {
   const reg = (await loadRegistry()).filter((c) => c.def.paper === paper);
   for (const c of reg) {
@@ -26,6 +32,6 @@ export async function smokeTests(paper: string): Promise<void> {
       const cmp = compareWithFixture(res, readFixture(c.def.id, 'smoke'), tols);
       if (!cmp.ok && !cmp.missing) writeFixture(fixtureFromResult(res, 'smoke', DEFAULT_ROOT_SEED, engineVersion()), undefined, '.obtained');
       expect(cmp.ok, formatComparison(cmp)).toBe(true);
-    });
+    }, SMOKE_CLAIM_TIMEOUT_MS);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * src/experiments/h-dynamics.ts: the side-by-side runs of network and linear model.
+ * src/experiments/protocols/side-by-side.ts (and early-phase.ts): the side-by-side runs of network and linear model.
  * Tolerances: 1e-10 relative where two float64 computations of the same iteration are
  * compared (tens of steps, each a few BLAS products: rounding stays near 1e-14 per step).
  */
@@ -8,7 +8,7 @@ import { activation } from '../../src/activations';
 import {
   earlyHorizon, earlyPhaseJob, hTask, linearModelSpec, naiveLinearModelSpec, optimalLinearModel, rateFromFeatures, recordGrid,
   secondLayerKernels, shareOutsideFeatureSpan, sideBySide, supUpTo,
-} from '../../src/experiments/h-dynamics';
+} from '../../src/experiments';
 import { linearModelGd } from '../../src/kernels/linear-model';
 import { cloneNet, forward } from '../../src/model/network';
 import { rngFor } from '../../src/random';
@@ -23,7 +23,7 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Math.sqrt(num / Math.max(den, 1e-300));
 }
 
-describe('h-dynamics', () => {
+describe('side by side (network and linear model)', () => {
   const sizes = { d: 10, n: 40, m: 30 };
 
   it('second-layer-only training in function space equals train(layers: second) step by step', () => {

@@ -20,6 +20,7 @@ import { linearModelSpec, optimalLinearModel } from './linear-models';
 import { earlyHorizon, rateFromFeatures } from './rates';
 import { curveOverT, recordAtStep, recordGrid, sideBySide, supUpTo } from './side-by-side';
 
+/** One network of an early-phase job: an activation and a width exponent (m = d^{1+mAlpha}). */
 export interface EarlyVariant {
   /** Suffix of the observable names ('erf', 'relu', 'erfWide', ...). */
   key: string;

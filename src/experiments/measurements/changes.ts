@@ -5,7 +5,7 @@
  * X is d×n (columns are samples), W is h×d.
  */
 import { frobenius, sub } from '../../linalg/ops';
-import { type Mat, clone, eigvalsh } from '../../linalg';
+import { type Mat, eigvalsh } from '../../linalg';
 import { type KernelName, kernelDifference, networkKernels, type NetworkKernels } from '../../kernels/empirical';
 import { predict, type TwoLayerNet } from '../../model/network';
 import { matrixNorms, symmetricSpectralNorm, type MatrixNorms, wasserstein2, weightGramSpectrum } from '../../spectra';
@@ -98,9 +98,7 @@ function diffFro(A: Mat, B: Mat): number {
  */
 export function afterConvergence(net0: TwoLayerNet, net: TwoLayerNet, X: Mat, init: InitialKernels): AfterConvergence {
   const d = net0.W.cols;
-  const dW = clone(net.W);
-  for (let i = 0; i < dW.data.length; i++) dW.data[i] -= net0.W.data[i]!;
-  const norms = matrixNorms(dW);
+  const norms = weightChange(net0.W, net.W);
   let dv = 0;
   for (let i = 0; i < net.v.length; i++) dv += (net.v[i]! - net0.v[i]!) ** 2;
   const Kt = networkKernels(net, X, ['ck', 'ntk1', 'ntk']);

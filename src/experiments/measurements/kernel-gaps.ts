@@ -7,7 +7,7 @@
  */
 import type { Activation } from '../../activations';
 import { circularCnnNtk } from '../../kernels/cnn';
-import { conjugateKernel, firstLayerNtk } from '../../kernels/empirical';
+import { conjugateKernel, firstLayerNtk, kernelDifference } from '../../kernels/empirical';
 import { type ExpectedKernelName, expectedKernels } from '../../kernels/expected';
 import { type LinearModelLayers, type LinearModelOptions, linearFeatures, linearKernel } from '../../kernels/linear-model';
 import { type Mat, ShapeError, shapeOf, zeros } from '../../linalg/mat';
@@ -19,10 +19,7 @@ import { lanczosTopEigen } from '../../spectra/lanczos';
 /** ‖A − B‖_op for symmetric n×n A, B (dense solve below 1200, Lanczos above). */
 export function symmetricDistance(A: Mat, B: Mat): number {
   if (A.rows !== B.rows || A.cols !== B.cols) throw new ShapeError(`symmetricDistance: ${shapeOf(A)} vs ${shapeOf(B)}`);
-  const D = zeros(A.rows, A.cols);
-  const a = A.data, b = B.data, o = D.data;
-  for (let i = 0; i < o.length; i++) o[i] = a[i]! - b[i]!;
-  return symmetricSpectralNorm(D);
+  return symmetricSpectralNorm(kernelDifference(B, A)); // A − B
 }
 
 /**

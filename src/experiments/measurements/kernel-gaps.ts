@@ -16,6 +16,8 @@ import type { TwoLayerNet } from '../../model/network';
 import { symmetricSpectralNorm } from '../../spectra';
 import { lanczosTopEigen } from '../../spectra/lanczos';
 
+// ------------------------------------------------------------------ the two-layer network (Props. D.3, D.4, D.8, D.9)
+
 /** ‖A − B‖_op for symmetric n×n A, B (dense solve below 1200, Lanczos above). */
 export function symmetricDistance(A: Mat, B: Mat): number {
   if (A.rows !== B.rows || A.cols !== B.cols) throw new ShapeError(`symmetricDistance: ${shapeOf(A)} vs ${shapeOf(B)}`);

@@ -6,10 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { activation } from '../../src/activations';
 import {
-  earlyHorizon, earlyPhaseJob, hTask, linearModelSpec, naiveLinearModelSpec, optimalLinearModel, rateFromFeatures, recordGrid,
+  clippedGap, earlyHorizon, earlyPhaseJob, hTask, linearModelSpec, naiveLinearModelSpec, optimalLinearModel, rateFromFeatures, recordGrid,
   secondLayerKernels, shareOutsideFeatureSpan, sideBySide, supUpTo,
 } from '../../src/experiments';
-import { clippedGap } from '../../src/experiments/measurements/discrepancy';
 import { linearModelGd } from '../../src/kernels/linear-model';
 import { cloneNet, forward, mseLoss } from '../../src/model/network';
 import { mse } from '../../src/spectra';

@@ -3,7 +3,8 @@
  *
  * What a claim file and a script need, and nothing else:
  *  - claims: `defineClaim` (a claim file's default export), `runClaim` (run one from code),
- *    and the types of a definition and of a result;
+ *    the declaration helpers claims share (`notMeasuredAll`, ...), and the types of a
+ *    definition and of a result;
  *  - the engine a claim's `run` composes: seeded random streams and Gaussian matrices,
  *    column-major float64 matrices and their products, norms and decompositions, activations,
  *    data and teachers, the two-layer network, training, kernels, spectra, log-log fits.
@@ -36,6 +37,8 @@ export {
   type Verdict,
 } from './runner/define';
 export { runClaim, type RunClaimOptions, type RunClaimResult } from './runner/run-claim';
+// Declaration helpers several claims share (a job's notMeasured; H6–H9's observables, plots, window guard).
+export { notMeasuredAll, earlyPhaseObservables, earlyPhasePlots, windowPrediction } from './runner/builders';
 export { DEFAULT_ROOT_SEED } from './runner/runner';
 export type {
   ClaimResult,

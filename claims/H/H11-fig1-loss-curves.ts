@@ -13,9 +13,9 @@
  * early phase is [0, T] with T = ⌊c·d·ln d/η⌋, c = 2 (as H6–H8).
  */
 import { activation } from 'ntk-verify';
-import { defineClaim } from 'ntk-verify';
+import { defineClaim, mseLoss } from 'ntk-verify';
 import {
-  curveOverT, earlyHorizon, halfMeanSquaredError, hTask, linearModelSpec, meanSquare, optimalLinearModel, rateFromFeatures,
+  curveOverT, earlyHorizon, hTask, linearModelSpec, meanSquare, optimalLinearModel, rateFromFeatures,
   recordAtStep, recordGrid, sideBySide, upTo,
 } from 'ntk-verify/experiments';
 
@@ -140,9 +140,9 @@ export default defineClaim({
       earlyDiscTrain: sup((q) => q.lin.lin!.discTrain),
       earlyDiscTest: sup((q) => q.lin.lin!.discTest),
       netTrainFinal: last.netTrainLoss,
-      bestLinTrain: halfMeanSquaredError(best.train, task.y),
+      bestLinTrain: mseLoss(best.train, task.y),
       netTestFinal: last.netTestLoss,
-      bestLinTest: halfMeanSquaredError(best.test!, task.ytest),
+      bestLinTest: mseLoss(best.test!, task.ytest),
       lateDiscTrain: last.lin.lin!.discTrain,
     };
     // First recorded step where the network's training loss is below the best linear one's.

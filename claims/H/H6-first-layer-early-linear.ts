@@ -12,8 +12,8 @@
  * Θ(n/d)), so "η1 ≪ d" holds up to the fixed fraction; in absolute terms η1 ≈ 0.5·d for erf
  * and ≈ 0.85·d for ReLU at these sizes (meta eta_*). T uses c = 2 and the natural log.
  */
-import { defineClaim } from 'ntk-verify';
-import { earlyPhaseJob, windowPrediction, earlyPhaseObservables, earlyPhasePlots, windowChecks, H_EARLY_PHASE, EARLY_SIZE_CONSTANT, earlyPhaseResources } from 'ntk-verify/experiments';
+import { defineClaim, earlyPhaseObservables, earlyPhasePlots, windowPrediction } from 'ntk-verify';
+import { earlyPhaseJob, windowChecks, H_EARLY_PHASE, EARLY_SIZE_CONSTANT, earlyPhaseResources } from 'ntk-verify/experiments';
 
 const setting = {
   ...H_EARLY_PHASE,

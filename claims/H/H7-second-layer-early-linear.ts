@@ -17,8 +17,8 @@
  * only through η2·T = c·d·ln d, so a smaller rate would mostly take more, smaller steps.
  * T uses c = 2 and the natural log.
  */
-import { defineClaim, type Tier, type Verdict } from 'ntk-verify';
-import { earlyPhaseJob, windowPrediction, earlyPhaseObservables, earlyPhasePlots, type EarlyVariant, windowChecks, H_EARLY_PHASE, EARLY_SIZE_CONSTANT, earlyPhaseResources } from 'ntk-verify/experiments';
+import { defineClaim, earlyPhaseObservables, earlyPhasePlots, type Tier, type Verdict, windowPrediction } from 'ntk-verify';
+import { earlyPhaseJob, type EarlyVariant, windowChecks, H_EARLY_PHASE, EARLY_SIZE_CONSTANT, earlyPhaseResources } from 'ntk-verify/experiments';
 
 const variants: EarlyVariant[] = [
   // E φ(g) = 0: the theorem asks m ≳ d^{1+α}.

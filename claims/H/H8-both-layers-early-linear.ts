@@ -10,8 +10,8 @@
  * Rate: η = ¼ of 2n/‖Θlin‖. For erf ‖Θlin‖ = Θ(n/d) and η ≈ 0.25·d; for ReLU ‖Θlin‖ ≈ ϑ0²n
  * (the qqᵀ term) and η ≈ 3 (meta eta_*). T uses c = 2 and the natural log.
  */
-import { defineClaim } from 'ntk-verify';
-import { earlyPhaseJob, windowPrediction, earlyPhaseObservables, earlyPhasePlots, windowChecks, H_EARLY_PHASE, EARLY_SIZE_CONSTANT, earlyPhaseResources } from 'ntk-verify/experiments';
+import { defineClaim, earlyPhaseObservables, earlyPhasePlots, windowPrediction } from 'ntk-verify';
+import { earlyPhaseJob, windowChecks, H_EARLY_PHASE, EARLY_SIZE_CONSTANT, earlyPhaseResources } from 'ntk-verify/experiments';
 
 const acts = ['erf', 'relu'] as const;
 

@@ -10,8 +10,8 @@
  * from β = 0; for erf ν = 0 and the constant row of ψ1 vanishes). Data: x ~ N(0, I_d)
  * (Σ = I, the best-conditioned case). Rate η1 = ¼ · 2n/‖Θlin1‖, T = ⌊c·d·ln d/η1⌋, c = 2.
  */
-import { defineClaim } from 'ntk-verify';
-import { earlyPhaseJob, windowPrediction, earlyPhasePlots, windowChecks, H_EARLY_PHASE, EARLY_SIZE_CONSTANT, earlyPhaseResources } from 'ntk-verify/experiments';
+import { defineClaim, earlyPhasePlots, windowPrediction } from 'ntk-verify';
+import { earlyPhaseJob, windowChecks, H_EARLY_PHASE, EARLY_SIZE_CONSTANT, earlyPhaseResources } from 'ntk-verify/experiments';
 
 const acts = ['erf', 'relu'] as const;
 

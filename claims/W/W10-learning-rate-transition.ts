@@ -24,7 +24,7 @@
  * divergence as the reason (a diverged run has no trained network; see the note).
  */
 import { defineClaim, type JobOutput } from 'ntk-verify';
-import { notMeasuredAll } from 'ntk-verify/experiments';
+import { notMeasuredAll } from 'ntk-verify';
 import { spikeMeasures, sweepIndependentRng, testError } from 'ntk-verify/experiments';
 import { trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
 import type { Rng, Tier } from 'ntk-verify';

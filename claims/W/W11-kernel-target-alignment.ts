@@ -15,7 +15,7 @@ import {
   runWithTrajectory,
   variantLabel,
 } from 'ntk-verify/experiments';
-import { notMeasuredAll } from 'ntk-verify/experiments';
+import { notMeasuredAll } from 'ntk-verify';
 import { trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
 import { conjugateKernel, kernelTargetAlignment } from 'ntk-verify';
 import type { TwoLayerNet } from 'ntk-verify';

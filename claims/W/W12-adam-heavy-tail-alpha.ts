@@ -13,7 +13,7 @@
  */
 import { defineClaim, type Prediction } from 'ntk-verify';
 import { type Schedule, epochGrid, runWithTrajectory, variantLabel, weightSpectrum } from 'ntk-verify/experiments';
-import { notMeasuredAll } from 'ntk-verify/experiments';
+import { notMeasuredAll } from 'ntk-verify';
 import { trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
 import type { TwoLayerNet } from 'ntk-verify';
 import { type PowerLawFit, alphaTimesLambdaMax, alphaTimesLogLambdaMax, fitPowerLaw, logAlphaNorm } from 'ntk-verify';

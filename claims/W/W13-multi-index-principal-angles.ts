@@ -13,7 +13,7 @@
  * MSE without ½); Adam is invariant to that factor.
  */
 import { defineClaim, type JobOutput } from 'ntk-verify';
-import { notMeasuredAll } from 'ntk-verify/experiments';
+import { notMeasuredAll } from 'ntk-verify';
 import { subspaceAngles, testError } from 'ntk-verify/experiments';
 import { wProblem } from 'ntk-verify/experiments';
 import { cloneNet, fromColumnMajor, matvec, train } from 'ntk-verify';

@@ -28,7 +28,7 @@ import {
   lazyBenchmark,
   variantLabel,
 } from 'ntk-verify/experiments';
-import { notMeasuredAll } from 'ntk-verify/experiments';
+import { notMeasuredAll } from 'ntk-verify';
 import { trainingResources, wProblem, W_TABLE1_DATA } from 'ntk-verify/experiments';
 import { type PowerLawFit, fitPowerLaw } from 'ntk-verify';
 

@@ -1,7 +1,8 @@
 /**
  * `ntk-verify doctor`: which backend computes, which BLAS, how many threads, and how
  * fast a 2000×2000 dgemm runs here (about one second of work). `doctor --digits` runs the
- * float64 digits check of kernel changes instead (src/cli/digits.ts).
+ * float64 digits check of kernel changes instead (src/experiments/measurements/kernel-change-digits.ts,
+ * printed by src/cli/digits.ts).
  */
 import { backend, loadNativeBackend, nativeAddonPath, nativeBuildCommand, nativeLoadProblem } from '../linalg/backend';
 import { zeros } from '../linalg/mat';

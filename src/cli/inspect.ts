@@ -1,7 +1,7 @@
 /** `ntk-verify inspect`: the engine on the user's own .npy matrices. */
 import { activation } from '../activations';
 import { readNpy } from '../io/npy';
-import { inspectNetwork } from '../experiments/inspect';
+import { inspectNetwork } from '../experiments/protocols/inspect';
 import type { Layers, OptimizerName } from '../train/train';
 import { UsageError } from './run';
 

@@ -131,7 +131,7 @@ cli
   .option('--f32-samples <m>', 'With --digits: samples whose kernel block is recomputed in emulated float32 arithmetic', { default: 256 })
   .action(async (opts: { json?: boolean; seconds: number; digits?: boolean; n: number | string; act: string; trial: number | string; float32?: boolean; 'f32-samples'?: number | string; f32Samples?: number | string }) => {
     if (opts.digits) {
-      const { digitsCheck, formatDigits } = await import('./digits');
+      const { doctorDigits, formatDigits } = await import('./digits');
       const n = Number(opts.n), trial = Number(opts.trial);
       if (!Number.isInteger(n) || n < 2) throw new UsageError(`doctor --digits: --n must be an integer ≥ 2, got '${opts.n}'`);
       if (!Number.isInteger(trial) || trial < 0) throw new UsageError(`doctor --digits: --trial must be an integer ≥ 0, got '${opts.trial}'`);
@@ -140,7 +140,7 @@ cli
       if (!Number.isInteger(m) || m < 2) throw new UsageError(`doctor --digits: --f32-samples must be an integer ≥ 2, got '${mArg}'`);
       const acts = String(opts.act).split(',').map((a) => a.trim()).filter((a) => a !== '');
       if (acts.length === 0) throw new UsageError('doctor --digits: --act needs at least one activation (e.g. relu,tanh)');
-      const r = digitsCheck({
+      const r = doctorDigits({
         n, trial, acts, float32: opts.float32 !== false, float32Samples: m,
         ...(opts.json ? {} : { progress: (line: string) => console.error(line) }),
       });

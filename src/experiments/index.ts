@@ -1,23 +1,51 @@
 /**
- * ntk-verify/experiments — the two papers' settings as reusable recipes, which the
- * repository's claims (claims/W, claims/H) are built from: Wang et al.'s aspect-ratio setting
- * and teachers (w-setting), training cases and spectra (w-cases, w-spectra, w-transition),
- * early weight/kernel changes (changes), convergence (convergence); Hu et al.'s symmetric-init
- * setting (h-setting), kernels against linear models (h-kernels), early-phase dynamics
- * (h-dynamics) and the circular CNN (h-cnn); observables that could not be measured
- * (not-measured). Shapes as in 'ntk-verify': X is d×n.
+ * ntk-verify/experiments — the two papers' experiments as reusable pieces, which the
+ * repository's claims (claims/W, claims/H) are built from. Cut by concept:
+ *
+ *  - settings/      what a claim runs on: Wang et al.'s aspect-ratio setting, teachers and
+ *                   constants (w), Table 1's cases (w-table1); Hu et al.'s symmetric-init
+ *                   setting, targets and early-phase constants (h); one draw, several
+ *                   students (student);
+ *  - protocols/     the ways to train and compare: learning-rate rules (rates), Table 1 cases
+ *                   (w-cases), training to convergence (convergence), the network and its
+ *                   linear model side by side (side-by-side, linear-models) and the early-phase
+ *                   job built on it (early-phase), the linear model's own GD against its
+ *                   closed form (linear-dynamics), the learning-rate sweep on one draw
+ *                   (rate-sweep), training a copy (train-copy), a user's own network (inspect);
+ *  - measurements/  what is measured: changes of weights and kernels (changes), spikes and
+ *                   alignments (spikes), spectral classes (spectral-classes), spectral edges
+ *                   and shifts (spectral-edges), data concentration (concentration), kernel
+ *                   gaps to expected and linear kernels (kernel-gaps), network–linear-model
+ *                   discrepancies (discrepancy), test error (test-error), Theorem 5.2's
+ *                   inequalities (theorem-5-2), the float64 digits of kernel changes
+ *                   (kernel-change-digits).
+ *
+ * The claim-declaration helpers (notMeasuredAll, earlyPhaseObservables, earlyPhasePlots,
+ * windowPrediction) are next to defineClaim, in 'ntk-verify' (src/runner/builders.ts).
+ * This file is the one public door of src/experiments (inspect and kernel-change-digits serve
+ * the CLI and stay internal). Shapes as in 'ntk-verify': X is d×n.
  */
-export * from './changes';
-export * from './convergence';
-export * from './h-cnn';
-export * from './h-dynamics';
-export * from './h-kernels';
-export * from './h-setting';
-export * from './not-measured';
-export * from './w-cases';
-export * from './w-setting';
-export * from './w-spectra';
-export * from './w-transition';
-// Two recipes name their step-size choice RateChoice: W's (convergence) keeps the name.
-export type { RateChoice } from './convergence';
-export type { RateChoice as HRateChoice } from './h-dynamics';
+export * from './settings/h';
+export * from './settings/student';
+export * from './settings/w';
+export * from './settings/w-table1';
+
+export * from './protocols/convergence';
+export * from './protocols/early-phase';
+export * from './protocols/linear-dynamics';
+export * from './protocols/linear-models';
+export * from './protocols/rate-sweep';
+export * from './protocols/rates';
+export * from './protocols/side-by-side';
+export * from './protocols/train-copy';
+export * from './protocols/w-cases';
+
+export * from './measurements/changes';
+export * from './measurements/concentration';
+export * from './measurements/discrepancy';
+export * from './measurements/kernel-gaps';
+export * from './measurements/spectral-classes';
+export * from './measurements/spectral-edges';
+export * from './measurements/spikes';
+export * from './measurements/test-error';
+export * from './measurements/theorem-5-2';

@@ -111,6 +111,16 @@ describe('import rules (docs/ARCHITECTURE.md)', () => {
     expect(broken).toEqual([]);
   });
 
+  it('src/experiments is cut by concept: index.ts (its one public door) and the folders its row names (settings/, protocols/, measurements/)', () => {
+    const row = readFileSync(path.join(PROJECT_ROOT, 'docs', 'ARCHITECTURE.md'), 'utf8').split('\n').find((l) => l.startsWith('| `experiments` |'))!;
+    const folders = [...row.split('|')[2]!.matchAll(/`([a-z-]+)\/`/g)].map((m) => m[1]!).sort();
+    expect(folders).toEqual(['measurements', 'protocols', 'settings']);
+    const dir = path.join(PROJECT_ROOT, 'src', 'experiments');
+    const entries = readdirSync(dir).sort();
+    expect(entries).toEqual(['index.ts', ...folders].sort());
+    for (const f of folders) for (const e of readdirSync(path.join(dir, f))) expect(e, `${f}/${e}`).toMatch(/^[a-z0-9-]+\.ts$/);
+  });
+
   it('claim files import only the public entries (never a relative path into src/ or native/)', () => {
     const broken: string[] = [];
     for (const dir of ['claims', path.join('docs', 'examples')]) {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { digitsCheck, formatDigits } from '../../src/cli/digits';
+import { doctorDigits, formatDigits } from '../../src/cli/digits';
 
 const root = path.resolve(__dirname, '../..');
 const bin = path.join(root, 'bin/ntk-verify.mjs');
@@ -10,7 +10,7 @@ const run = (args: string[]) =>
 
 describe('doctor --digits (the "kernel changes" check at a size of the user\'s choice)', () => {
   it('float64 keeps ≥ 8 digits of the direct formula; float32 storage and arithmetic lose several (small n)', () => {
-    const r = digitsCheck({ n: 150, float32Samples: 60 });
+    const r = doctorDigits({ n: 150, float32Samples: 60 });
     expect([r.n, r.d, r.h]).toEqual([150, 90, 180]); // W3's aspect ratios d = 0.6n, h = 1.2n
     expect(r.ok).toBe(true);
     expect(r.students.map((s) => s.activation)).toEqual(['normalized_relu', 'normalized_tanh']);
@@ -35,8 +35,8 @@ describe('doctor --digits (the "kernel changes" check at a size of the user\'s c
   });
 
   it('with every sample in the float32 block the extrapolation is the exact n×n norm', () => {
-    const full = digitsCheck({ n: 60, acts: ['tanh'], float32Samples: 60 });
-    const part = digitsCheck({ n: 60, acts: ['tanh'], float32Samples: 30 });
+    const full = doctorDigits({ n: 60, acts: ['tanh'], float32Samples: 60 });
+    const part = doctorDigits({ n: 60, acts: ['tanh'], float32Samples: 30 });
     // Same draw, same float64 figures; the sampled estimate is within a factor 2 of the full one.
     expect(part.students[0]!.ck.relErr).toBe(full.students[0]!.ck.relErr);
     const a = full.students[0]!.ck.float32Arith!.relErr, b = part.students[0]!.ck.float32Arith!.relErr;

@@ -1,5 +1,5 @@
 /**
- * The Table 1 cases of Wang et al. (src/experiments/w-cases.ts): rate lookup, spectral
+ * The Table 1 cases of Wang et al. (src/experiments/settings/w-table1.ts, protocols/w-cases.ts): rate lookup, spectral
  * classes on synthetic spectra (each class reachable, so no class check is vacuous), and
  * the handling of a diverging run (scored at its best iterate, never at the blown-up weights).
  */
@@ -15,8 +15,9 @@ import {
   runCase,
   runWithTrajectory,
   TABLE1_CASES,
-} from '../../src/experiments/w-cases';
-import { wProblem, type WSetting } from '../../src/experiments/w-setting';
+  wProblem,
+  type WSetting,
+} from '../../src/experiments';
 import { mpQuantile } from '../../src/spectra';
 import { rngFor } from '../../src/random';
 

@@ -12,8 +12,8 @@ import { rngFor } from '../../src/random';
 
 const REASON = 'training diverged at step 3 (loss 1.00e+9, initial 0.500)';
 
-vi.mock('../../src/experiments/w-cases', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src/experiments/w-cases')>();
+vi.mock('../../src/experiments/protocols/w-cases', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/experiments/protocols/w-cases')>();
   return {
     ...real,
     runWithTrajectory: ((...args: Parameters<typeof real.runWithTrajectory>) => {

@@ -7,7 +7,7 @@
  * reason: an error.
  */
 import { defineClaim, type JobOutput } from '../../../src/runner/define';
-import { notMeasuredAll } from '../../../src/experiments/not-measured';
+import { notMeasuredAll } from '../../../src/runner/builders';
 import { train } from '../../../src/train/train';
 import { activation } from '../../../src/activations';
 import { gaussianInit } from '../../../src/model/network';

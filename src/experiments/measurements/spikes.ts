@@ -1,53 +1,21 @@
 /**
- * Feature learning against laziness in the W paper (Wang et al. 2023), Section 4 /
- * Figs. 2, 3, 17–19: measurements that tell a network whose weights kept their random
- * bulk (lazy) from one whose weights grew an outlier aligned with the teacher.
+ * Spikes and alignments: what tells a network whose weights kept their random bulk (lazy)
+ * from one whose weights grew an outlier aligned with the teacher — Wang et al. (W), Section 4
+ * / Figs. 2, 3, 17–19 (W10, W13).
  *
  *   - spikeMeasures: λ_max of W Wᵀ/d and of CK, their second eigenvalues (the bulk edge
  *     left behind when the top one is an outlier), the alignment |βᵀu₁| of the top right
  *     singular vector of W with the teacher direction, and |yᵀv₁|/‖y‖ of the top
  *     eigenvector of CK and of the NTK with the labels;
- *   - subspaceAngles: principal angles between span{β_i} and the top eigenspace of WᵀW;
- *   - testError: MSE on fresh noiseless test points.
+ *   - subspaceAngles: principal angles between span{β_i} and the top eigenspace of WᵀW.
  *
  * Shapes follow W: X is d×n (columns are samples), W is h×d, Z = W X/√d is h×n.
- * Loss convention of every rate here: L = (1/(2n))‖y − f(X)‖², minibatch (1/(2b))Σ_batch.
  */
-import { networkKernels } from '../kernels/empirical';
-import type { Mat } from '../linalg/mat';
-import { eigvalsh, gram, topEigenpairs } from '../linalg/ops';
-import { predict, type TwoLayerNet } from '../model/network';
-import { type Rng, rngFor } from '../random';
-import { mpEdges, mse, principalAngles } from '../spectra';
-
-// ---------------------------------------------------------------------------------------------
-// One draw for every value of a swept hyper-parameter.
-
-/**
- * A stream keyed by (root seed, claim, `label`, trial) — NOT by the sweep value. A claim that
- * sweeps a hyper-parameter (the learning rate) at fixed n uses it for data, teacher and
- * initialisation, so that trial t trains the same network on the same data at every rate
- * (common random numbers: the curve against η of one trial is then a curve, not noise).
- *
- * JobContext.rng is keyed by (root seed, claim, x, trial); its key is the JSON array of those
- * parts (src/random streamKey), which is read back here.
- */
-export function sweepIndependentRng(rng: Rng, label = 'shared-over-sweep'): Rng {
-  let parts: unknown;
-  try {
-    parts = JSON.parse(rng.key);
-  } catch {
-    parts = undefined;
-  }
-  if (!Array.isArray(parts) || parts.length !== 4) {
-    throw new Error(`sweepIndependentRng: expected a job stream keyed by [rootSeed, claim, x, trial], got key ${rng.key}`);
-  }
-  const [root, claim, , trial] = parts as [string | number, string, number, number];
-  return rngFor(root, claim, label, trial);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Spike and alignment measurements.
+import { networkKernels } from '../../kernels/empirical';
+import type { Mat } from '../../linalg/mat';
+import { eigvalsh, gram, topEigenpairs } from '../../linalg/ops';
+import type { TwoLayerNet } from '../../model/network';
+import { mpEdges, principalAngles } from '../../spectra';
 
 export interface SpikeMeasures {
   /** λ₁ ≥ λ₂ of W Wᵀ/d (the nonzero eigenvalues are those of WᵀW/d, d×d). */
@@ -122,7 +90,7 @@ export function weightOuterMpEdge(h: number, d: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Subspaces and test error.
+// Subspaces.
 
 export interface SubspaceAngles {
   /** Principal angles (radians, ascending) between span{β_i} and the top-m eigenspace of WᵀW. */
@@ -149,7 +117,3 @@ export function subspaceAngles(W: Mat, B: Mat, m: number): SubspaceAngles {
   return { angles: pa.angles, meanCos2: s / pa.cosines.length, m, randomMeanCos2: m / d };
 }
 
-/** Mean squared error of the network on test inputs Xt (d×n') against noiseless targets. */
-export function testError(net: TwoLayerNet, Xt: Mat, yt: ArrayLike<number>): number {
-  return mse(predict(net, Xt), yt);
-}

@@ -1,16 +1,17 @@
 /**
- * src/experiments/h-dynamics.ts: the side-by-side runs of network and linear model.
+ * src/experiments/protocols/side-by-side.ts (and early-phase.ts): the side-by-side runs of network and linear model.
  * Tolerances: 1e-10 relative where two float64 computations of the same iteration are
  * compared (tens of steps, each a few BLAS products: rounding stays near 1e-14 per step).
  */
 import { describe, expect, it } from 'vitest';
 import { activation } from '../../src/activations';
 import {
-  earlyHorizon, earlyPhaseJob, hTask, linearModelSpec, naiveLinearModelSpec, optimalLinearModel, rateFromFeatures, recordGrid,
+  clippedGap, earlyHorizon, earlyPhaseJob, hTask, linearModelSpec, naiveLinearModelSpec, optimalLinearModel, rateFromFeatures, recordGrid,
   secondLayerKernels, shareOutsideFeatureSpan, sideBySide, supUpTo,
-} from '../../src/experiments/h-dynamics';
+} from '../../src/experiments';
 import { linearModelGd } from '../../src/kernels/linear-model';
-import { cloneNet, forward } from '../../src/model/network';
+import { cloneNet, forward, mseLoss } from '../../src/model/network';
+import { mse } from '../../src/spectra';
 import { rngFor } from '../../src/random';
 import { train } from '../../src/train/train';
 
@@ -23,7 +24,7 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Math.sqrt(num / Math.max(den, 1e-300));
 }
 
-describe('h-dynamics', () => {
+describe('side by side (network and linear model)', () => {
   const sizes = { d: 10, n: 40, m: 30 };
 
   it('second-layer-only training in function space equals train(layers: second) step by step', () => {
@@ -46,6 +47,45 @@ describe('h-dynamics', () => {
       for (const t of at.slice(1)) {
         expect(relDiff(got.get(t)!.tr, ref.get(t)!.tr)).toBeLessThan(1e-10);
         expect(relDiff(got.get(t)!.te, ref.get(t)!.te)).toBeLessThan(1e-10);
+      }
+    }
+  });
+
+  it('runs no GD loop of its own: its outputs are train()\'s and linearModelGd\'s and its statistics the engine\'s, to the bit', () => {
+    const task = hTask(rngFor(14, 'hdyn'), sizes, 'erf', { target: 'erfSign', nTest: 20 });
+    const steps = 12;
+    const at = [0, 3, 7, 12];
+    type Outputs = Map<number, { tr: Float64Array; te: Float64Array }>;
+    for (const layers of ['first', 'both'] as const) {
+      const lin = linearModelSpec('lin', task.X, task.Xtest, task.act, layers, task.traceSigmaSq);
+      const eta = rateFromFeatures(lin.train, 0.25).eta;
+      const net: Outputs = new Map(), model: Outputs = new Map();
+      const r = sideBySide(task.net, task.X, task.y, {
+        layers, eta, steps, recordAt: at, linear: [lin], Xtest: task.Xtest, ytest: task.ytest,
+        onNetRecord: (t, tr, te) => net.set(t, { tr: tr.slice(), te: te.slice() }),
+        onLinRecord: (_, t, tr, te) => model.set(t, { tr: tr.slice(), te: te.slice() }),
+      });
+      const plain: Outputs = new Map();
+      train(cloneNet(task.net), task.X, task.y, {
+        optimizer: 'gd', lr: layers === 'first' ? { first: eta, second: 0 } : eta, layers, maxSteps: steps,
+        observers: [{ at, fn: (s) => plain.set(s.step, { tr: forward(s.net, task.X).f.slice(), te: forward(s.net, task.Xtest).f.slice() }) }],
+      });
+      const gd = linearModelGd(lin.train, task.y, eta, steps, { testFeatures: lin.test, recordAt: at });
+      for (const g of gd.records) {
+        expect(model.get(g.step)!.tr).toEqual(g.train);
+        expect(model.get(g.step)!.te).toEqual(g.test);
+      }
+      for (const t of at.slice(1)) {
+        expect(net.get(t)!.tr).toEqual(plain.get(t)!.tr);
+        expect(net.get(t)!.te).toEqual(plain.get(t)!.te);
+      }
+      for (const rec of r.records) {
+        const f = net.get(rec.step)!, g = model.get(rec.step)!;
+        expect(rec.netTrainLoss).toBe(mseLoss(f.tr, task.y));
+        expect(rec.netTestLoss).toBe(mseLoss(f.te, task.ytest));
+        expect(rec.lin.lin!.trainLoss).toBe(mseLoss(g.tr, task.y));
+        expect(rec.lin.lin!.discTrain).toBe(mse(f.tr, g.tr));
+        expect(rec.lin.lin!.discTest).toBe(clippedGap(f.te, g.te));
       }
     }
   });

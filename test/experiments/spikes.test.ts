@@ -7,7 +7,7 @@ import {
   sweepIndependentRng,
   testError,
   weightOuterMpEdge,
-} from '../../src/experiments/w-transition';
+} from '../../src/experiments';
 import { eigvalsh, gram } from '../../src/linalg';
 import { gaussianInit, predict } from '../../src/model/network';
 import { rngFor } from '../../src/random';

@@ -1,13 +1,14 @@
 /**
  * The common setting of Wang et al. (W) as one reusable recipe, so claim files state
- * their setting as data and call this instead of wiring data, teacher and init by hand.
+ * their setting as data and call this instead of wiring data, teacher and init by hand;
+ * and the paper's data/student constants of its three groups of claims (the early phase,
+ * Table 1, training to convergence). Table 1's optimizer cases are in w-table1.ts.
  *
  *   X ∈ R^{d×n} with N(0, I_d) columns; y = f*(x) + ε, ε ~ N(0, σ_ε²);
  *   f(x) = (1/√h) Σ v_i σ(w_iᵀx/√d), W_0, v_0 i.i.d. N(0, 1);
  *   d = round(n·d/n), h = round(n·h/n) (aspect ratios fixed as n grows).
  */
-import { activation, type Activation } from '../activations';
-import type { Mat } from '../linalg/mat';
+import { activation, type Activation } from '../../activations';
 import {
   type Dataset,
   makeDataset,
@@ -17,9 +18,9 @@ import {
   randomUnitVector,
   singleIndexTeacher,
   type Teacher,
-} from '../data/data';
-import { gaussianInit, type TwoLayerNet } from '../model/network';
-import type { Rng } from '../random';
+} from '../../data/data';
+import { gaussianInit, type TwoLayerNet } from '../../model/network';
+import type { Rng } from '../../random';
 
 export interface WSetting {
   /** d/n. */
@@ -96,13 +97,6 @@ export function wProblem(rng: Rng, n: number, s: WSetting, studentOverride?: str
   return { dims, data, teacher, net, studentAct };
 }
 
-/** The same initial weights with another activation (to compare students on one draw). */
-export function withActivation(net: TwoLayerNet, act: Activation): TwoLayerNet {
-  return { W: net.W, v: net.v, act };
-}
-
-export type { Mat };
-
 /** The loss convention every W claim states (rates mean nothing without it). */
 export const W_LOSS = '(1/(2n))‖y − f(X)‖², minibatch (1/(2b))Σ';
 
@@ -142,4 +136,39 @@ export const W_TABLE1_DATA = {
   teacherKind: 'mixture',
   tau: 0.2,
   noiseStd: 0.3,
+} as const;
+
+/** The two students of Theorem 5.2 / Fig. 30: smooth (softplus) and ReLU, both normalized. */
+export const CONVERGENCE_STUDENTS = { softplus: 'normalized_softplus', relu: 'normalized_relu' } as const;
+
+/** First-layer GD on the W setting to convergence (W6–W8); ℓ is the unsquared residual. */
+export const FIRST_LAYER_GD = {
+  teacherKind: 'single',
+  // Not given for Figs. 29–30; the label noise of the paper's other first-layer GD runs (W1–W5).
+  noiseStd: 0.2,
+  optimizer: 'gd',
+  layers: 'first',
+  loss: '(1/(2n))‖y − f(X)‖²; ℓ = ‖y − f(X)‖',
+} as const;
+
+/** Data and students of Theorem 5.2 and Fig. 30 (W6, W7): d/n = 1.2, h/n = 0.6, σ* normalized tanh. */
+export const FIG30_SETTING = {
+  dOverN: 1.2,
+  hOverN: 0.6,
+  students: Object.values(CONVERGENCE_STUDENTS),
+  student: CONVERGENCE_STUDENTS.softplus,
+  teacher: 'normalized_tanh',
+  ...FIRST_LAYER_GD,
+};
+
+/**
+ * The rate used when only the end point of training matters (W7, W8): ½ of the stability
+ * limit 2n/λ_max(K1₀), i.e. η/n = 1/‖J₀‖². The number of steps does not grow with n
+ * (≈ 50–150), where η = 5 would need ≈ 6n; GD ends near the same interpolant for any stable rate.
+ */
+export const STABLE_RATE_TO_CONVERGENCE = {
+  etaRule: 'stability',
+  stabilityFraction: 0.5,
+  relEll: 1e-3,
+  stepCap: 5000,
 } as const;

@@ -3,15 +3,15 @@
  * outputs, loss, kernel norms and spectra edges, and the changes after a few training
  * steps. X is d×n (columns are samples), W is h×d, v has length h, y length n.
  */
-import type { Activation } from '../activations';
-import { type Mat, ShapeError, assertFinite, assertFiniteArray, shapeOf } from '../linalg/mat';
-import { eigvalsh, opNorm } from '../linalg/ops';
-import { frobenius } from '../linalg/ops';
-import { networkKernels } from '../kernels/empirical';
-import { forward, mseLoss, type TwoLayerNet } from '../model/network';
-import type { OptimizerName, Layers } from '../train/train';
-import { kernelChanges, trainCopy, weightChange } from './changes';
-import { rngFor } from '../random';
+import type { Activation } from '../../activations';
+import { type Mat, ShapeError, assertFinite, assertFiniteArray, shapeOf } from '../../linalg/mat';
+import { eigvalsh, frobenius, opNorm } from '../../linalg/ops';
+import { networkKernels } from '../../kernels/empirical';
+import { forward, mseLoss, type TwoLayerNet } from '../../model/network';
+import type { OptimizerName, Layers } from '../../train/train';
+import { kernelChanges, weightChange } from '../measurements/changes';
+import { trainCopy } from './train-copy';
+import { rngFor } from '../../random';
 
 export interface KernelStats { fro: number; op: number; eigMin: number; eigMax: number }
 

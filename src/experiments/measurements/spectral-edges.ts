@@ -1,16 +1,16 @@
 /**
- * Spectral measurements for the claims of Wang et al. (W) about initialisation and the
- * early phase: extreme singular values of data and feature matrices, the smallest
+ * Spectral edges and shifts for the claims of Wang et al. (W) about initialisation and the
+ * early phase (W1, W4, W5, W14): extreme singular values of data and feature matrices, the smallest
  * eigenvalue of the first-layer NTK against its Hermite lower bound (eq. (11)),
  * eigenvalue-wise shifts between two spectra (Corollary B.3), and the fit of a weight
  * Gram spectrum to Marchenko–Pastur (Appendix A.2).
  *
  * Shapes follow W: X is d×n (columns are samples), W is h×d, Z = W X/√d is h×n.
  */
-import { type Activation, gaussianConstants } from '../activations';
-import { type Mat, ShapeError, shapeOf } from '../linalg/mat';
-import { eighRange, matvec, opNorm } from '../linalg/ops';
-import { kolmogorovToMp, lanczosTopEigen, mpEdges, wasserstein1ToMp } from '../spectra';
+import { type Activation, gaussianConstants } from '../../activations';
+import { type Mat, ShapeError, shapeOf } from '../../linalg/mat';
+import { eighRange, matvec, opNorm } from '../../linalg/ops';
+import { kolmogorovToMp, lanczosTopEigen, mpEdges, wasserstein1ToMp } from '../../spectra';
 
 /**
  * Largest singular value ‖A‖_op of a rectangular A (r×c), matrix-free: thick-restart
@@ -39,25 +39,6 @@ export function largestSingularValue(A: Mat, opts: { tol?: number } = {}): numbe
   const res = lanczosTopEigen(op, small, 1, { tol: opts.tol ?? 1e-9 });
   if (!res.converged) return opNorm(A);
   return Math.sqrt(Math.max(0, res.values[0]!));
-}
-
-/** Largest and smallest of ‖x_i‖²/d over the columns of X (d×n). */
-export function columnSquaredNormsOverD(X: Mat): { max: number; min: number; mean: number } {
-  const d = X.rows, n = X.cols;
-  let max = -Infinity, min = Infinity, sum = 0;
-  for (let j = 0; j < n; j++) {
-    const base = X.offset + j * X.ld;
-    let s = 0;
-    for (let i = 0; i < d; i++) {
-      const v = X.data[base + i]!;
-      s += v * v;
-    }
-    s /= d;
-    if (s > max) max = s;
-    if (s < min) min = s;
-    sum += s;
-  }
-  return { max, min, mean: sum / n };
 }
 
 /** Smallest eigenvalue of a symmetric matrix (LAPACK dsyevr for the index range [1, 1]). */

@@ -10,7 +10,7 @@
  * Loss convention: L = (1/(2n))‖y − f(X)‖²; v ← v − η2∇_v L, β ← β − (η2/n)Ψ(Ψᵀβ − y).
  * Symmetric initialisation (f_0 ≡ 0). With W fixed the network's GD is run in function space
  * through its own kernel Θ2 = ΦᵀΦ, Φ = φ(WX/√d)/√m — the same iteration as train(layers:
- * 'second'), checked to rounding in test/experiments/h-dynamics.test.ts.
+ * 'second'), checked to rounding in test/experiments/side-by-side.test.ts.
  * Rate: η2 = ¼ of 2n/‖Θlin2‖. For erf ‖Θlin2‖ = Θ(n/d), so η2 ≈ 0.5·d (meta eta_*); for ReLU
  * ‖Θlin2‖ ≈ ϑ0²n, so η2 ≈ 3: a fixed fraction of the limit covers both cases but is NOT
  * "≪ 1" (ReLU) nor "≪ d/log n" (erf: η2·log n/d = 1.6 at d = 16 … 3.1 at d = 128). T depends on the rate

@@ -3,7 +3,7 @@
  * kernel, KTA = ⟨CK, yyᵀ⟩/(‖CK‖_F‖y‖²) on the training set, rises during training in Cases 3
  * (SGD, large rate) and 4 (Adam), barely moves in Case 1 (GD), and ends largest in Case 4.
  *
- * The cases are those of Table 1 (W9, src/experiments/w-cases.ts), both layers trained.
+ * The cases are those of Table 1 (W9, src/experiments/settings/w-table1.ts), both layers trained.
  * Loss convention: L = (1/(2n))‖y − f(X)‖², on a minibatch (1/(2b))Σ_batch; the paper's code
  * apparently used the MSE without the ½, so its η is our 2η (CLAIMS.md).
  */

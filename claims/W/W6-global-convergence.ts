@@ -7,7 +7,7 @@
  * and training reaches ℓ(W_t)/ℓ(W₀) ≤ 10⁻³. Here ℓ(W) = ‖y − f_W(X)‖ (no square).
  *
  * Loss convention: L = (1/(2n))‖y − f(X)‖² = ℓ²/(2n), so ℓ_t/ℓ₀ ≤ 10⁻³ is L_t/L₀ ≤ 10⁻⁶,
- * and the theorem's step condition reads η ≤ n/(4λ_σ²(1 + √(n/d))²) (src/experiments/convergence.ts).
+ * and the theorem's step condition reads η ≤ n/(4λ_σ²(1 + √(n/d))²) (src/experiments/protocols/rates.ts).
  */
 import { activation } from 'ntk-verify';
 import { type CheckCase, defineClaim, type JobOutput } from 'ntk-verify';

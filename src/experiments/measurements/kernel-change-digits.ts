@@ -30,7 +30,7 @@ import { forward, type TwoLayerNet } from '../../model/network';
 import { rngFor } from '../../random';
 import { trainCopy } from '../protocols/train-copy';
 import { withActivation } from '../settings/student';
-import { type WSetting, W_EARLY_PHASE, wProblem } from '../settings/w';
+import { W_EARLY_PHASE, wProblem } from '../settings/w';
 
 /** DESIGN.md principle 1: at least 8 correct digits. */
 export const DIGITS_REQUIRED = 8;
@@ -247,10 +247,9 @@ export function kernelChangeDigits(opts: DigitsOptions): DigitsReport {
   const acts = opts.acts ?? ['relu', 'tanh'];
   const with32 = opts.float32 ?? true;
   const say = opts.progress ?? (() => {});
-  const setting = W_EARLY_PHASE as unknown as WSetting;
   const eta = W_EARLY_PHASE.eta, steps = W_EARLY_PHASE.steps;
   // The same stream as W3's job at this n and trial (src/runner/job.ts).
-  const p = wProblem(rngFor(rootSeed, 'W3', n, trial), n, setting);
+  const p = wProblem(rngFor(rootSeed, 'W3', n, trial), n, W_EARLY_PHASE);
   const { X, y } = p.data;
   const G = inputGram(X);
   const X32 = with32 ? froundCopy(X) : undefined;

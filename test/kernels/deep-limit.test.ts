@@ -163,7 +163,6 @@ describe('the empirical NTK tends to the infinite-width one', () => {
       }
       const fit = fitLogLog(points);
       const ckFit = fitLogLog(ckPoints);
-      console.log(`deep NTK convergence ${name} L=${depth}: slope ${fit.slope.toFixed(3)} (CK ${ckFit.slope.toFixed(3)}), error at w=1024 ≈ ${points.slice(-6).reduce((s, p) => s + p.y, 0) / 6}`);
       expect(Math.abs(fit.slope + 0.5), `${name} NTK slope ${fit.slope}`).toBeLessThan(0.15);
       expect(Math.abs(ckFit.slope + 0.5), `${name} CK slope ${ckFit.slope}`).toBeLessThan(0.15);
     }

@@ -23,7 +23,7 @@
  * rule everywhere ('tensor', the reference). Cost: 2L passes of O(n²) pair evaluations.
  */
 import type { Activation } from '../activations';
-import { type Mat, ShapeError, assertFinite, fromColumnMajor, shapeOf } from '../linalg/mat';
+import { type Mat, ShapeError, assertFinite, fromColumnMajor, shapeOf, zeros } from '../linalg/mat';
 import { gram, matmul } from '../linalg/ops';
 import {
   type ExpectedKernelOptions,
@@ -32,22 +32,38 @@ import {
   gaussianPairKernel,
 } from './expected';
 
-export type DeepLimitKernelName = 'ntk' | 'ck';
+export type DeepLimitKernelName = 'ntk' | 'ck' | 'layers';
 
 export interface DeepLimitKernels {
   /** Θ = Θ_{L+1}, the infinite-width NTK of all parameters. */
   ntk?: Mat;
   /** q_{L+1}, the infinite-width CK of the last hidden layer (the NNGP kernel of the output). */
   ck?: Mat;
+  /**
+   * The W_l terms q_l ⊙ q̇_l ⊙ q̇_{l+1} ⊙ ⋯ ⊙ q̇_L (layers[k] for W_{k+1}; Θ = Σ_l terms + ck), the
+   * limits of the empirical per-layer terms of ./deep.ts.
+   */
+  layers?: Mat[];
 }
 
 function checkDepth(op: string, depth: number): void {
   if (!Number.isInteger(depth) || depth < 1) throw new RangeError(`${op}: depth (the number of hidden layers L) must be an integer ≥ 1, got ${depth}`);
 }
 
-function checkWhich(op: string, which: readonly DeepLimitKernelName[]): { ntk: boolean; ck: boolean } {
-  for (const w of which) if (w !== 'ntk' && w !== 'ck') throw new Error(`${op}: unknown kernel '${String(w)}' (use 'ntk', 'ck')`);
-  return { ntk: which.includes('ntk'), ck: which.includes('ck') };
+function checkWhich(op: string, which: readonly DeepLimitKernelName[]): { ntk: boolean; ck: boolean; layers: boolean } {
+  for (const w of which) {
+    if (w !== 'ntk' && w !== 'ck' && w !== 'layers') throw new Error(`${op}: unknown kernel '${String(w)}' (use 'ntk', 'ck', 'layers')`);
+  }
+  return { ntk: which.includes('ntk'), ck: which.includes('ck'), layers: which.includes('layers') };
+}
+
+/** The per-layer terms after layer l: every earlier term times q̇_l, and the new term q_l ⊙ q̇_l. */
+function updateLayerTerms(terms: Mat[], q: Mat, qd: Mat): void {
+  const d = qd.data;
+  for (const T of terms) for (let i = 0; i < d.length; i++) T.data[i] *= d[i]!;
+  const fresh = zeros(q.rows, q.cols);
+  for (let i = 0; i < d.length; i++) fresh.data[i] = q.data[i]! * d[i]!;
+  terms.push(fresh);
 }
 
 function checkX(op: string, X: Mat): void {
@@ -68,19 +84,24 @@ export function deepLimitKernels(
   const want = checkWhich(op, which);
   let q = gram(X, { trans: true, alpha: 1 / X.rows });
   let theta = want.ntk ? gram(X, { trans: true, alpha: 1 / X.rows }) : undefined;
+  const terms: Mat[] | undefined = want.layers ? [] : undefined;
   for (let l = 1; l <= depth; l++) {
     const next = gaussianPairKernel(act, 'f', q, opts);
-    if (theta) {
+    if (theta || terms) {
       const qd = gaussianPairKernel(act, 'd1', q, opts);
-      const t = theta.data, nx = next.data, d = qd.data;
-      // Θ_{l+1} = q_{l+1} + Θ_l ⊙ q̇_l (in place: t is read before it is written).
-      for (let i = 0; i < t.length; i++) t[i] = nx[i]! + t[i]! * d[i]!;
+      if (theta) {
+        const t = theta.data, nx = next.data, d = qd.data;
+        // Θ_{l+1} = q_{l+1} + Θ_l ⊙ q̇_l (in place: t is read before it is written).
+        for (let i = 0; i < t.length; i++) t[i] = nx[i]! + t[i]! * d[i]!;
+      }
+      if (terms) updateLayerTerms(terms, q, qd);
     }
     q = next;
   }
   const out: DeepLimitKernels = {};
   if (want.ntk) out.ntk = theta;
   if (want.ck) out.ck = q;
+  if (terms) out.layers = terms;
   return out;
 }
 
@@ -118,12 +139,16 @@ export function deepLimitCrossKernels(
   let aRow = squaredNorms(X), aCol = squaredNorms(Xt);
   let q = matmul(X, Xt, { transA: true, alpha: 1 / X.rows });
   let theta = want.ntk ? matmul(X, Xt, { transA: true, alpha: 1 / X.rows }) : undefined;
+  const terms: Mat[] | undefined = want.layers ? [] : undefined;
   for (let l = 1; l <= depth; l++) {
     const next = gaussianPairCrossKernel(act, 'f', aRow, aCol, q, opts);
-    if (theta) {
+    if (theta || terms) {
       const qd = gaussianPairCrossKernel(act, 'd1', aRow, aCol, q, opts);
-      const t = theta.data, nx = next.data, d = qd.data;
-      for (let i = 0; i < t.length; i++) t[i] = nx[i]! + t[i]! * d[i]!;
+      if (theta) {
+        const t = theta.data, nx = next.data, d = qd.data;
+        for (let i = 0; i < t.length; i++) t[i] = nx[i]! + t[i]! * d[i]!;
+      }
+      if (terms) updateLayerTerms(terms, q, qd);
     }
     aRow = gaussianPairDiagonal(act, 'f', aRow, opts);
     aCol = gaussianPairDiagonal(act, 'f', aCol, opts);
@@ -132,6 +157,7 @@ export function deepLimitCrossKernels(
   const out: DeepLimitKernels = {};
   if (want.ntk) out.ntk = theta;
   if (want.ck) out.ck = q;
+  if (terms) out.layers = terms;
   return out;
 }
 

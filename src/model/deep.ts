@@ -182,6 +182,8 @@ export interface DeepWorkspace {
   G: Mat[];
   /** Residual f − offset − y, length n. */
   r: Float64Array;
+  /** f − offset, length n (written only when an offset is given). */
+  centered: Float64Array;
 }
 
 /** All buffers of one forward/backward pass on n samples of a network of these widths ([d, w_1, …, w_L]). */
@@ -193,6 +195,7 @@ export function allocDeepWorkspace(widths: readonly number[], n: number): DeepWo
     grads: { W: hidden.map((w, k) => zeros(w, widths[k]!)), v: new Float64Array(widths[widths.length - 1]!) },
     G: hidden.map((w) => zeros(w, n)),
     r: new Float64Array(n),
+    centered: new Float64Array(n),
   };
 }
 
@@ -219,7 +222,7 @@ export interface DeepGradientOptions {
 export interface DeepLossAndGradients {
   /** (1/(2n))‖f(X) − offset − y‖². */
   loss: number;
-  /** f(X) − offset, length n (without an offset: the workspace's buffer, overwritten by the next call). */
+  /** f(X) − offset, length n (a workspace buffer, overwritten by the next call: copy to keep). */
   f: Float64Array;
   grads: DeepGradients;
   workspace: DeepWorkspace;
@@ -285,7 +288,7 @@ export function deepLossAndGradients(
   }
   let fOut = c.f;
   if (off) {
-    fOut = new Float64Array(n);
+    fOut = ws.centered;
     for (let j = 0; j < n; j++) fOut[j] = c.f[j]! - off[j]!;
   }
   return { loss, f: fOut, grads: ws.grads, workspace: ws };

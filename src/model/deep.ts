@@ -26,7 +26,9 @@
  * a workspace (`allocDeepWorkspace(widths, n)`, pass it as `opts.workspace` to allocate
  * nothing per step; the next call overwrites them). `opts.trainable` skips the work of
  * layers that are not trained: their gradients are never written (zero in a fresh
- * workspace), and backpropagation stops at the lowest trained layer.
+ * workspace), and backpropagation stops at the lowest trained layer. An optimizer walks
+ * `deepParameterBlocks(net)` and `deepGradientBlocks(grads)` (named 'W1' … 'WL', 'v', in the
+ * same order): a step with per-layer rates η_b is data[i] −= η_b·grad[i] block by block.
  */
 import { type Activation, applyActivationBulk } from '../activations';
 import { applyToMat } from '../activations/bulk';
@@ -300,6 +302,33 @@ function multiplyByDerivative(act: Activation, c: DeepForwardCache, k: number, G
   if (!c.hasDerivative) applyToMat(act, 'd1', c.Z[k]!, D);
   const g = G.data, dd = D.data;
   for (let i = 0; i < g.length; i++) g[i] = g[i]! * dd[i]!;
+}
+
+/** One named block of parameters (or of their gradients): 'W1' … 'WL', 'v'. */
+export interface ParameterBlock {
+  name: string;
+  data: Float64Array;
+}
+
+function contiguousData(op: string, name: string, M: Mat): Float64Array {
+  if (M.offset !== 0 || M.ld !== Math.max(M.rows, 1) || M.data.length !== M.rows * M.cols) {
+    throw new ShapeError(`${op}: ${name} is a strided view (${shapeOf(M)}, ld ${M.ld}); an optimizer needs contiguous weights (clone it)`);
+  }
+  return M.data;
+}
+
+/**
+ * The parameters as named flat blocks, in the order W1 … WL, v, sharing memory with the
+ * network: what an optimizer with per-layer rates walks (pair it with `deepGradientBlocks`).
+ */
+export function deepParameterBlocks(net: DeepNet): ParameterBlock[] {
+  checkDeepNet('deepParameterBlocks', net);
+  return [...net.W.map((W, k) => ({ name: `W${k + 1}`, data: contiguousData('deepParameterBlocks', `W${k + 1}`, W) })), { name: 'v', data: net.v }];
+}
+
+/** The gradients as named flat blocks in the same order as `deepParameterBlocks`. */
+export function deepGradientBlocks(grads: DeepGradients): ParameterBlock[] {
+  return [...grads.W.map((W, k) => ({ name: `W${k + 1}`, data: W.data })), { name: 'v', data: grads.v }];
 }
 
 /** Shapes and finiteness of a dataset against a deep network, before training. */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { activation } from '../../src/activations';
 import { backend } from '../../src/linalg/backend';
-import { type Mat, zeros } from '../../src/linalg';
+import { type Mat, view, zeros } from '../../src/linalg';
 import {
   type DeepNet,
   allocDeepWorkspace,
@@ -14,6 +14,8 @@ import {
   cloneDeepNet,
   deepForward,
   deepFromTwoLayer,
+  deepGradientBlocks,
+  deepParameterBlocks,
   deepGaussianInit,
   deepLossAndGradients,
   deepPredict,
@@ -137,6 +139,30 @@ describe('deep network: gradients', () => {
       }
       expect(err / size, `W${k + 1}`).toBeLessThan(1e-14);
     });
+  });
+});
+
+describe('deep network: parameter blocks for an optimizer', () => {
+  it('a GD step with per-layer rates over the blocks lowers the loss, and moves only the layers with a rate', () => {
+    const { net, X, y } = setup('tanh', [5, 8, 8, 6], 20);
+    const before = net.W.map((W) => W.data.slice());
+    const { loss, grads } = deepLossAndGradients(net, X, y);
+    const params = deepParameterBlocks(net), gs = deepGradientBlocks(grads);
+    expect(params.map((b) => b.name)).toEqual(['W1', 'W2', 'W3', 'v']);
+    expect(gs.map((b) => b.name)).toEqual(['W1', 'W2', 'W3', 'v']);
+    params.forEach((b, k) => expect(b.data.length).toBe(gs[k]!.data.length));
+    const rates: Record<string, number> = { W1: 0.5, W2: 0, W3: 0.5, v: 0.5 };
+    params.forEach((b, k) => {
+      for (let i = 0; i < b.data.length; i++) b.data[i] -= rates[b.name]! * gs[k]!.data[i]!;
+    });
+    expect(net.W[1]!.data).toEqual(before[1]);
+    expect(net.W[0]!.data).not.toEqual(before[0]);
+    // A small step along −∇: the loss falls by about η‖∇‖² (first order).
+    expect(deepLossAndGradients(net, X, y).loss).toBeLessThan(loss);
+    // A strided view of the right shape (ld = rows + 1) cannot be walked as one flat block.
+    const W1 = net.W[0]!;
+    const strided = view(zeros(W1.rows + 1, W1.cols), 0, 0, W1.rows, W1.cols);
+    expect(() => deepParameterBlocks({ ...net, W: [strided, ...net.W.slice(1)] })).toThrow(/W1 is a strided view \(8×5, ld 9\)/);
   });
 });
 

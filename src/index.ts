@@ -251,6 +251,7 @@ export {
   type DeepLinearCoefficientOptions,
   type DeepLinearKernelOptions,
 } from './kernels/deep-linear-model';
+export { deepLinearModelGd, type DeepLinearGdOptions } from './kernels/deep-linear-gd';
 
 export { circularCnnNtk, hypercubeLinearCoefficient } from './kernels/cnn';
 

@@ -124,7 +124,8 @@ function checkX(op: string, X: Mat): void {
   assertFinite(op, 'X', X);
 }
 
-function normDeviations(X: Mat): Float64Array {
+/** δa_j = ‖x_j‖²/d − 1 for each column of X (d×n). */
+export function normDeviations(X: Mat): Float64Array {
   const d = X.rows;
   const out = new Float64Array(X.cols);
   for (let j = 0; j < X.cols; j++) {
@@ -136,7 +137,8 @@ function normDeviations(X: Mat): Float64Array {
   return out;
 }
 
-function constantTerm(k: DeepLinearCoefficients, d: number, opts: DeepLinearKernelOptions): number {
+/** h_0 + ½h_cc·Tr(Σ²)/d²: the coefficient of 11ᵀ off the diagonal. */
+export function constantTerm(k: DeepLinearCoefficients, d: number, opts: DeepLinearKernelOptions): number {
   const tr2 = opts.traceSigmaSq ?? d;
   if (!(tr2 > 0) || !Number.isFinite(tr2)) throw new RangeError(`deep linear model: traceSigmaSq must be positive, got ${tr2}`);
   return k.h0 + (0.5 * k.hcc * tr2) / (d * d);

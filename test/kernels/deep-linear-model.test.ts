@@ -9,7 +9,8 @@ import { activation, gaussianConstants } from '../../src/activations';
 import { type Mat, maxAbs, sub, symmetricOpNorm, view, zeros } from '../../src/linalg';
 import { deepLimitKernels } from '../../src/kernels/deep-limit';
 import { deepLinearCoefficients, deepLinearCrossKernel, deepLinearKernel } from '../../src/kernels/deep-linear-model';
-import { linearKernel } from '../../src/kernels/linear-model';
+import { deepLinearModelGd } from '../../src/kernels/deep-linear-gd';
+import { linearKernel, linearModelGdKernel, stabilityLimit } from '../../src/kernels/linear-model';
 import { rngFor } from '../../src/random';
 
 /**
@@ -190,5 +191,43 @@ describe('deep linear-model kernel', () => {
     for (let i = 0; i < K.data.length; i++) expect(K2.data[i]! - K.data[i]!).toBeCloseTo(shift, 15);
     expect(() => deepLinearKernel(X, k, { traceSigmaSq: -1 })).toThrow(/traceSigmaSq must be positive/);
     expect(() => deepLinearCrossKernel(X, zeros(3, 2), k)).toThrow(/X is 20×9, X′ is 3×2/);
+  });
+});
+
+describe('GD on the deep linear model without an n×n kernel', () => {
+  it('follows linearModelGdKernel with deepLinearKernel and its cross kernel (rel. 1e-12 after 40 steps, both diagonal modes)', () => {
+    // The same iteration with the kernel applied in another order (Xᵀ(Xr) and a 3×3 coupling
+    // instead of one gemv with the n×n matrix): rounding differences only.
+    const rng = rngFor(12, 'deep-lin-gd');
+    const X = rng.split('X').randn(20, 60);
+    const Xt = rng.split('Xt').randn(20, 15);
+    const y = rng.split('y').fillNormal(new Float64Array(60));
+    for (const [name, depth] of [['relu', 2], ['softplus', 3]] as const) {
+      const k = deepLinearCoefficients(activation(name), depth);
+      for (const diagonal of ['taylor', 'off-diagonal'] as const) {
+        const K = deepLinearKernel(X, k, { diagonal });
+        const eta = 0.5 * stabilityLimit(K);
+        const ref = linearModelGdKernel(K, y, eta, 40, { crossKernel: deepLinearCrossKernel(X, Xt, k), recordAt: [0, 10, 40] });
+        const got = deepLinearModelGd(X, y, k, eta, 40, { Xtest: Xt, diagonal, recordAt: [0, 10, 40] });
+        expect(got.records.map((r) => r.step)).toEqual([0, 10, 40]);
+        const rel = (a: Float64Array, b: Float64Array) => {
+          let e = 0, s = 0;
+          for (let i = 0; i < a.length; i++) {
+            e += (a[i]! - b[i]!) ** 2;
+            s += b[i]! ** 2;
+          }
+          return Math.sqrt(e / s);
+        };
+        const tag = `${name} L=${depth} ${diagonal}`;
+        expect(rel(got.train, ref.train), `${tag} train`).toBeLessThan(1e-12);
+        expect(rel(got.test!, ref.test!), `${tag} test`).toBeLessThan(1e-12);
+        expect(Math.abs(got.records[2]!.loss - ref.records[2]!.loss) / ref.records[2]!.loss).toBeLessThan(1e-12);
+        expect(got.records[2]!.loss, `${tag}: GD makes progress`).toBeLessThan(0.9 * got.records[0]!.loss);
+      }
+    }
+    const k = deepLinearCoefficients(activation('relu'), 2);
+    expect(() => deepLinearModelGd(X, y.subarray(0, 5), k, 1, 3)).toThrow(/y has length 5/);
+    expect(() => deepLinearModelGd(X, y, k, 1, 3, { Xtest: zeros(3, 2) })).toThrow(/Xtest is 3×2/);
+    expect(() => deepLinearModelGd(X, y, k, 1e6, 50)).toThrow(/non-finite at step/);
   });
 });

@@ -7,7 +7,8 @@
  *    definition and of a result;
  *  - the engine a claim's `run` composes: seeded random streams and Gaussian matrices,
  *    column-major float64 matrices and their products, norms and decompositions, activations,
- *    data and teachers, the two-layer network, training, kernels, spectra, log-log fits.
+ *    data and teachers, the two-layer network, the deep fully connected network, training,
+ *    kernels (empirical, infinite-width, linear models, two-layer and deep), spectra, log-log fits.
  *
  * Shapes follow Wang et al.: X is d×n (columns are samples), W is h×d, v ∈ R^h and the
  * pre-activations are Z = WX/√d (h×n). Every number is float64.
@@ -162,6 +163,30 @@ export {
   type TwoLayerNet,
 } from './model/network';
 
+// ── The deep fully connected network: h_l = σ(W_l h_{l−1}/√w_{l−1}), f = vᵀh_L/√w_L ────────
+export {
+  deepGaussianInit,
+  deepFromTwoLayer,
+  cloneDeepNet,
+  deepWidths,
+  deepDepth,
+  deepForward,
+  deepPredict,
+  deepLossAndGradients,
+  allocDeepWorkspace,
+  checkDeepData,
+  deepParameterBlocks,
+  deepGradientBlocks,
+  type ParameterBlock,
+  type DeepNet,
+  type DeepForwardCache,
+  type DeepGradients,
+  type DeepWorkspace,
+  type DeepTrainable,
+  type DeepGradientOptions,
+  type DeepLossAndGradients,
+} from './model/deep';
+
 // ── Training: GD, SGD, Adam, AdaGrad ─────────────────────────────────────────────────────
 export {
   train,
@@ -204,6 +229,33 @@ export {
   type LinearModelLayers,
 } from './kernels/linear-model';
 export { kernelRegression, lazyRegression } from './kernels/lazy';
+export {
+  deepNetworkKernels,
+  deepNtk,
+  deepConjugateKernel,
+  deepCrossKernels,
+  type DeepKernelName,
+  type DeepNetworkKernels,
+} from './kernels/deep';
+export {
+  deepLimitKernels,
+  deepLimitNtk,
+  deepLimitCrossKernels,
+  deepKernelFunction,
+  type DeepLimitKernelName,
+  type DeepLimitKernels,
+  type DeepKernelValue,
+} from './kernels/deep-limit';
+export {
+  deepLinearCoefficients,
+  deepLinearKernel,
+  deepLinearCrossKernel,
+  type DeepLinearCoefficients,
+  type DeepLinearCoefficientOptions,
+  type DeepLinearKernelOptions,
+} from './kernels/deep-linear-model';
+export { deepLinearModelGd, type DeepLinearGdOptions } from './kernels/deep-linear-gd';
+
 export { circularCnnNtk, hypercubeLinearCoefficient } from './kernels/cnn';
 
 // ── Spectra: Lanczos, norms, Marchenko–Pastur, outliers, power laws, subspaces ──────────

@@ -1,12 +1,13 @@
 /** `ntk-verify inspect`: the engine on the user's own .npy matrices. */
 import { activation } from '../activations';
 import { readNpy } from '../io/npy';
-import { inspectNetwork } from '../experiments/protocols/inspect';
+import { inspectDeepNetwork, inspectNetwork } from '../experiments/protocols/inspect';
+import type { Mat } from '../linalg/mat';
 import type { Layers, OptimizerName } from '../train/train';
 import { UsageError } from './run';
 
 export interface InspectOptions {
-  X?: string; W?: string; v?: string; y?: string; act?: string; normalized?: boolean;
+  X?: string; W?: string | string[]; v?: string; y?: string; act?: string; normalized?: boolean;
   train?: string; lr?: number | string; steps?: number | string; layers?: string; json?: boolean;
 }
 
@@ -24,11 +25,16 @@ export async function inspectCommand(o: InspectOptions): Promise<void> {
     if (!o[k]) throw new UsageError(`inspect: --${k} is required (usage: ntk-verify inspect --X x.npy --W w.npy --v v.npy --act relu [--y y.npy])`);
   }
   const act = activation(o.act!, { normalized: o.normalized === true });
+  if (Array.isArray(o.W) && o.W.length > 1) {
+    await inspectDeep(o, o.W, act);
+    return;
+  }
+  const wFile = Array.isArray(o.W) ? o.W[0]! : o.W!;
   const X = readNpy(o.X!);
-  const W = readNpy(o.W!);
+  const W = readNpy(wFile);
   const vM = readNpy(o.v!);
   nonEmpty(o.X!, 'X', X, 'd', 'n');
-  nonEmpty(o.W!, 'W', W, 'h', 'd');
+  nonEmpty(wFile, 'W', W, 'h', 'd');
   nonEmpty(o.v!, 'v', vM, 'h', '1');
   if (vM.cols !== 1 && vM.rows !== 1) throw new UsageError(`inspect: ${o.v} must be a vector, got ${vM.rows}×${vM.cols}`);
   const v = Float64Array.from(vM.data);
@@ -75,4 +81,35 @@ export async function inspectCommand(o: InspectOptions): Promise<void> {
     console.log(`  ‖ΔW‖_F = ${a.change.W.fro.toPrecision(4)}, ‖ΔW‖_op = ${a.change.W.op.toPrecision(4)}, ‖ΔW‖_2,∞ = ${a.change.W.twoInf.toPrecision(4)}`);
     console.log(`  ‖ΔCK‖_F = ${a.change.ck.fro.toPrecision(4)}, ‖ΔK1‖_F = ${a.change.ntk1.fro.toPrecision(4)}`);
   }
+}
+
+/** --W given several times: W1 … WL of a deep fully connected network (src/model/deep.ts). */
+async function inspectDeep(o: InspectOptions, files: string[], act: ReturnType<typeof activation>): Promise<void> {
+  if (o.train) {
+    throw new UsageError(`inspect: --train takes a two-layer network (one --W); with ${files.length} --W files inspect reports the deep network without training it`);
+  }
+  const X = readNpy(o.X!);
+  nonEmpty(o.X!, 'X', X, 'd', 'n');
+  const W: Mat[] = files.map((file, k) => {
+    const M = readNpy(file);
+    nonEmpty(file, 'W', M, `w_${k + 1}`, k === 0 ? 'd' : `w_${k}`);
+    return M;
+  });
+  const vM = readNpy(o.v!);
+  nonEmpty(o.v!, 'v', vM, 'w_L', '1');
+  if (vM.cols !== 1 && vM.rows !== 1) throw new UsageError(`inspect: ${o.v} must be a vector, got ${vM.rows}×${vM.cols}`);
+  const yM = o.y ? readNpy(o.y) : undefined;
+  if (yM) nonEmpty(o.y!, 'y', yM, 'n', '1');
+  const rep = inspectDeepNetwork(X, W, Float64Array.from(vM.data), act, yM ? { y: Float64Array.from(yM.data) } : {});
+  if (o.json) {
+    console.log(JSON.stringify(rep));
+    return;
+  }
+  console.log(`n = ${rep.n}, widths d = ${rep.d} → ${rep.widths.slice(1).join(' → ')} (L = ${rep.depth} hidden layers), activation ${act.name}`);
+  console.log(`‖σ(Z_L)‖_op = ${rep.activationOpNorm.toPrecision(6)}${rep.loss !== undefined ? `, loss = ${rep.loss.toPrecision(6)}` : ''}`);
+  const line = (name: string, s: { fro: number; op: number; eigMin: number; eigMax: number }) =>
+    console.log(`${name.padEnd(5)} ‖·‖_F = ${s.fro.toPrecision(6)}  ‖·‖_op = ${s.op.toPrecision(6)}  λ ∈ [${s.eigMin.toPrecision(4)}, ${s.eigMax.toPrecision(6)}]`);
+  line('ck', rep.kernels.ck);
+  line('ntk', rep.kernels.ntk);
+  rep.layers.forEach((s, k) => line(`W${k + 1}`, s));
 }

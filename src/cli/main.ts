@@ -107,8 +107,8 @@ cli
 cli
   .command('inspect', 'Analyse your own matrices (.npy): outputs, kernels, and optionally a few training steps')
   .option('--X <file>', 'Inputs, d×n (columns are samples)')
-  .option('--W <file>', 'First layer, h×d')
-  .option('--v <file>', 'Second layer, length h')
+  .option('--W <file>', 'First layer, h×d; give it several times (W1 … WL) for a deep fully connected network')
+  .option('--v <file>', 'Readout, length h (of the last --W)')
   .option('--y <file>', 'Targets, length n')
   .option('--act <name>', 'Activation (e.g. relu, tanh, erf)')
   .option('--normalized', 'Use the normalized activation')

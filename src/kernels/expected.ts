@@ -51,7 +51,7 @@ import type { Activation, DerivativeKind } from '../activations';
 import { expectation2d, expectation2dBatch } from '../gauss/expectation';
 import { compositeGaussRule, gaussHermite, piecewiseGaussRule, type QuadratureRule } from '../gauss/rules';
 import { gram, matmul } from '../linalg/ops';
-import { type Mat, ShapeError, assertFinite, shapeOf, zeros } from '../linalg/mat';
+import { type Mat, ShapeError, assertFinite, contiguous, shapeOf, zeros } from '../linalg/mat';
 
 export type ExpectedKernelMethod = 'auto' | 'closed' | 'series' | 'tensor';
 export type ExpectedKernelName = 'ntk1' | 'ntk2' | 'ntk';
@@ -293,11 +293,16 @@ function pairMatrix(act: Activation, kind: 'f' | 'd1', sides: PairSides, opts: E
   return out;
 }
 
+function seriesOrderOf(opts: ExpectedKernelOptions): number {
+  const K = opts.seriesOrder ?? 64;
+  if (!Number.isInteger(K) || K < 1 || K > 150) throw new RangeError(`expected kernels: seriesOrder must be an integer in [1, 150], got ${K}`);
+  return K;
+}
+
 function seriesFill(act: Activation, kind: 'f' | 'd1', sides: PairSides, opts: ExpectedKernelOptions, o: Float64Array): void {
   const { aRow, aCol, C, symmetric } = sides;
   const nr = aRow.length, nc = aCol.length;
-  const K = opts.seriesOrder ?? 64;
-  if (!Number.isInteger(K) || K < 1 || K > 150) throw new RangeError(`expected kernels: seriesOrder must be an integer in [1, 150], got ${K}`);
+  const K = seriesOrderOf(opts);
   const tol = opts.tol ?? 1e-15;
   if (!(tol > 0 && tol < 1)) throw new RangeError(`expected kernels: tol must be in (0, 1), got ${tol}`);
   const K1 = K + 1;
@@ -337,6 +342,70 @@ function seriesFill(act: Activation, kind: 'f' | 'd1', sides: PairSides, opts: E
       o[idx] = s;
     }
   }
+}
+
+// ------------------------------------------------------- on an arbitrary covariance
+
+function checkVariances(op: string, name: string, a: Float64Array): void {
+  for (let i = 0; i < a.length; i++) {
+    if (!(a[i]! >= 0) || !Number.isFinite(a[i]!)) throw new RangeError(`${op}: ${name}[${i}] = ${a[i]} is not a finite variance ≥ 0`);
+  }
+}
+
+/**
+ * E[ψ(u_i)ψ(u_j)] (ψ = φ for kind 'f', φ' for 'd1') for every pair of a centred Gaussian vector
+ * u with covariance C (n×n, symmetric; its diagonal holds the variances; only its upper
+ * triangle is read), n×n, by the methods of this module (exact diagonal). The engine of
+ * `expectedKernels` (there C = XᵀX/d); the deep recursion (./deep-limit.ts) applies it layer
+ * after layer to the previous layer's kernel.
+ */
+export function gaussianPairKernel(act: Activation, kind: 'f' | 'd1', C: Mat, opts: ExpectedKernelOptions = {}): Mat {
+  if (C.rows !== C.cols || C.rows < 1) throw new ShapeError(`gaussianPairKernel: C must be a non-empty square covariance, got ${shapeOf(C)}`);
+  assertFinite('gaussianPairKernel', 'C', C);
+  const Cc = contiguous(C);
+  const n = Cc.rows;
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = Cc.data[i + i * n]!;
+  checkVariances('gaussianPairKernel', 'diag(C)', a);
+  return pairMatrix(act, kind, { aRow: a, aCol: a, C: Cc, symmetric: true }, opts);
+}
+
+/**
+ * The cross version: E[ψ(u_i)ψ(u′_j)] (nr×nc) for Var u_i = aRow[i], Var u′_j = aCol[j] and
+ * Cov(u_i, u′_j) = C(i, j) (nr×nc).
+ */
+export function gaussianPairCrossKernel(
+  act: Activation, kind: 'f' | 'd1', aRow: Float64Array, aCol: Float64Array, C: Mat, opts: ExpectedKernelOptions = {},
+): Mat {
+  if (C.rows !== aRow.length || C.cols !== aCol.length) {
+    throw new ShapeError(`gaussianPairCrossKernel: C is ${shapeOf(C)} but there are ${aRow.length} row and ${aCol.length} column variances`);
+  }
+  checkVariances('gaussianPairCrossKernel', 'aRow', aRow);
+  checkVariances('gaussianPairCrossKernel', 'aCol', aCol);
+  assertFinite('gaussianPairCrossKernel', 'C', C);
+  return pairMatrix(act, kind, { aRow, aCol, C: contiguous(C), symmetric: false }, opts);
+}
+
+/**
+ * E ψ(u_i)² for Var u_i = a[i]: the diagonal of `gaussianPairKernel` computed alone (the same
+ * numbers: the closed form's exact diagonal, the series' 1-D norm, or the tensor rule at c = a).
+ */
+export function gaussianPairDiagonal(act: Activation, kind: 'f' | 'd1', a: Float64Array, opts: ExpectedKernelOptions = {}): Float64Array {
+  checkVariances('gaussianPairDiagonal', 'a', a);
+  const method = opts.method ?? 'auto';
+  const cf = closedFormKind(act);
+  if (method === 'closed' && !cf) {
+    throw new Error(`expected kernels: no closed form for activation '${act.name}' (use method 'auto', 'series' or 'tensor')`);
+  }
+  const out = new Float64Array(a.length);
+  if (method === 'tensor') {
+    for (let i = 0; i < a.length; i++) out[i] = tensorPair(act, kind, a[i]!, a[i]!, a[i]!);
+  } else if (cf && method !== 'series') {
+    for (let i = 0; i < a.length; i++) out[i] = closedPair(cf, kind === 'd1', a[i]!, a[i]!, a[i]!, true);
+  } else {
+    out.set(seriesCoefficients(act, kind, a, seriesOrderOf(opts)).norm2);
+  }
+  return out;
 }
 
 function checkX(op: string, X: Mat): void {

@@ -217,7 +217,8 @@ export interface LinearGdResult {
   steps: number;
 }
 
-function recorder(at: RecordAt | undefined, steps: number): (t: number) => boolean {
+/** The steps `recordAt` selects, as a predicate (default: the first and the last). */
+export function recorder(at: RecordAt | undefined, steps: number): (t: number) => boolean {
   if (at === undefined) return (t) => t === 0 || t === steps;
   if (at === 'every') return () => true;
   if (typeof at === 'function') return at;
@@ -225,13 +226,14 @@ function recorder(at: RecordAt | undefined, steps: number): (t: number) => boole
   return (t) => s.has(t);
 }
 
-function checkRate(op: string, eta: number, steps: number): void {
+/** A GD rate must be finite and ≥ 0, the step count a non-negative integer. */
+export function checkRate(op: string, eta: number, steps: number): void {
   if (!Number.isFinite(eta) || eta < 0) throw new RangeError(`${op}: the learning rate must be finite and ≥ 0, got ${eta}`);
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`${op}: steps must be a non-negative integer, got ${steps}`);
 }
 
 /** r = u − y for the next GD step; a non-finite residual is a diverged run, named with step and rate. */
-function residualInto(r: Float64Array, u: Float64Array, y: Float64Array, op: string, t: number, eta: number): void {
+export function residualInto(r: Float64Array, u: Float64Array, y: Float64Array, op: string, t: number, eta: number): void {
   let rr = 0;
   for (let i = 0; i < r.length; i++) {
     r[i] = u[i]! - y[i]!;
@@ -240,7 +242,8 @@ function residualInto(r: Float64Array, u: Float64Array, y: Float64Array, op: str
   if (!Number.isFinite(rr)) throw new Error(`${op}: predictions became non-finite at step ${t} (η = ${eta})`);
 }
 
-function lossOf(u: Float64Array, y: ArrayLike<number>): number {
+/** (1/(2n))‖u − y‖². */
+export function lossOf(u: Float64Array, y: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < u.length; i++) {
     const r = u[i]! - y[i]!;

@@ -155,6 +155,32 @@ export function allocGradients(h: number, d: number, n: number): Gradients {
 }
 
 /**
+ * G_ij = v_i r_j σ'(Z_ij) into G (h×n): the factor (v rᵀ) ⊙ σ'(Z) of the gradient of the layer
+ * under the readout, one pass over the h×n buffer, from σ'(Z) when the forward pass kept it,
+ * else straight from Z (training does this: σ'(Z) is never stored). Shared with the deep
+ * network (src/model/deep.ts) so that its L = 1 case is the same arithmetic.
+ */
+export function outputLayerFactor(
+  act: Activation, v: Float64Array, r: Float64Array, cache: Pick<ForwardCache, 'Z' | 'D' | 'hasDerivative'>, G: Mat,
+): void {
+  const h = cache.Z.rows, n = cache.Z.cols;
+  const b = backend();
+  if (cache.hasDerivative && b.gradFactor && h * n >= NATIVE_PASS_MIN) {
+    // The same products on the BLAS threads (bit-identical to the loop below).
+    b.gradFactor(cache.D.data, v, r, G.data, h, n);
+  } else if (cache.hasDerivative) {
+    const g = G.data, D = cache.D.data;
+    for (let j = 0; j < n; j++) {
+      const rj = r[j]!;
+      const base = j * h;
+      for (let i = 0; i < h; i++) g[base + i] = v[i]! * rj * D[base + i]!;
+    }
+  } else {
+    derivativeOuterProduct(act, cache.Z.data, v, r, G.data, h, n);
+  }
+}
+
+/**
  * Gradients of L = (1/(2n))‖f(X) − y‖² from a forward cache computed with derivatives.
  * `layers` skips the work for a layer that is not trained. Returns the loss.
  */
@@ -174,22 +200,7 @@ export function gradients(
   }
   loss /= 2 * n;
   if (layers !== 'second') {
-    // G_ij = v_i r_j σ'(Z_ij): one pass over the h×n buffer, from σ'(Z) when the forward pass
-    // kept it, else straight from Z (training does this: σ'(Z) is never stored).
-    const b = backend();
-    if (cache.hasDerivative && b.gradFactor && h * n >= NATIVE_PASS_MIN) {
-      // The same products on the BLAS threads (bit-identical to the loop below).
-      b.gradFactor(cache.D.data, net.v, r, grads.G.data, h, n);
-    } else if (cache.hasDerivative) {
-      const G = grads.G.data, D = cache.D.data, v = net.v;
-      for (let j = 0; j < n; j++) {
-        const rj = r[j]!;
-        const base = j * h;
-        for (let i = 0; i < h; i++) G[base + i] = v[i]! * rj * D[base + i]!;
-      }
-    } else {
-      derivativeOuterProduct(net.act, cache.Z.data, net.v, r, grads.G.data, h, n);
-    }
+    outputLayerFactor(net.act, net.v, r, cache, grads.G);
     matmul(grads.G, X, { transB: true, alpha: 1 / (n * Math.sqrt(d * h)), out: grads.gW, beta: 0 });
   }
   if (layers !== 'first') {

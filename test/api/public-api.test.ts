@@ -39,7 +39,9 @@ describe('public entry point', () => {
 
   it('exports defineClaim, runClaim and the engine basics, and keeps internals out', () => {
     for (const name of ['defineClaim', 'runClaim', 'gaussianMatrix', 'frobenius', 'gaussianInputs', 'gaussianInit', 'forward', 'train',
-      'conjugateKernel', 'firstLayerNtk', 'lanczosTopEigen', 'mpEdges', 'activation', 'matmul', 'rngFor', 'fitLogLog']) {
+      'conjugateKernel', 'firstLayerNtk', 'lanczosTopEigen', 'mpEdges', 'activation', 'matmul', 'rngFor', 'fitLogLog',
+      'deepGaussianInit', 'deepForward', 'deepPredict', 'deepLossAndGradients', 'deepNetworkKernels', 'deepLimitKernels',
+      'deepKernelFunction', 'deepLinearCoefficients', 'deepLinearKernel']) {
       expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
     }
     // The runner's plumbing, the cache, the backend switch and the CLI are not public.

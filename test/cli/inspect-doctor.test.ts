@@ -5,7 +5,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { activation } from '../../src/activations';
 import { writeNpy } from '../../src/io/npy';
-import { transpose } from '../../src/linalg';
+import { eigvalsh, frobenius, transpose } from '../../src/linalg';
+import { deepNetworkKernels } from '../../src/kernels/deep';
+import { deepGaussianInit, deepPredict } from '../../src/model/deep';
 import { networkKernels } from '../../src/kernels/empirical';
 import { gaussianInit, predict } from '../../src/model/network';
 import { rngFor } from '../../src/random';
@@ -64,6 +66,55 @@ describe('ntk-verify inspect', () => {
     const d2 = run(['inspect', '--W', f('W.npy')]);
     expect(d2.status).toBe(2);
     expect(d2.stderr).toMatch(/--X is required/);
+  });
+});
+
+describe('ntk-verify inspect with several --W (a deep fully connected network)', () => {
+  const rng = rngFor(6, 'inspect-deep-test');
+  const [n, d] = [15, 7];
+  const net = deepGaussianInit(rng.split('net'), [d, 11, 9, 8], activation('erf'));
+  const X = rng.split('X').randn(d, n);
+  const y = rng.split('y').fillNormal(new Float64Array(n));
+  const f = (name: string) => path.join(tmp, `deep-${name}`);
+  writeNpy(f('X.npy'), X);
+  net.W.forEach((W, k) => writeNpy(f(`W${k + 1}.npy`), W));
+  writeNpy(f('v.npy'), net.v);
+  writeNpy(f('y.npy'), y);
+  const Ws = ['--W', f('W1.npy'), '--W', f('W2.npy'), '--W', f('W3.npy')];
+
+  it('reports the output, loss, the CK of the last hidden layer, the NTK and its per-layer terms, equal to the engine (rel. 1e-12)', () => {
+    const r = run(['inspect', '--X', f('X.npy'), ...Ws, '--v', f('v.npy'), '--y', f('y.npy'), '--act', 'erf', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect([o.n, o.d, o.depth, o.widths]).toEqual([n, d, 3, [d, 11, 9, 8]]);
+    const out = deepPredict(net, X);
+    for (let i = 0; i < n; i++) expect(o.output[i]).toBeCloseTo(out[i]!, 12);
+    let loss = 0;
+    for (let i = 0; i < n; i++) loss += (out[i]! - y[i]!) ** 2;
+    expect(o.loss).toBeCloseTo(loss / (2 * n), 12);
+    const K = deepNetworkKernels(net, X, ['ntk', 'ck', 'layers']);
+    const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(1e-12 * Math.abs(b));
+    close(o.kernels.ck.fro, frobenius(K.ck!));
+    close(o.kernels.ntk.fro, frobenius(K.ntk!));
+    close(o.kernels.ntk.eigMax, eigvalsh(K.ntk!)[n - 1]!);
+    expect(o.layers).toHaveLength(3);
+    o.layers.forEach((s: { fro: number }, k: number) => close(s.fro, frobenius(K.layers![k]!)));
+    const text = run(['inspect', '--X', f('X.npy'), ...Ws, '--v', f('v.npy'), '--act', 'erf']);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/widths d = 7 → 11 → 9 → 8 \(L = 3 hidden layers\)/);
+    expect(text.stdout).toMatch(/^W3 /m);
+  });
+
+  it('clear errors (exit 2): layers that do not chain, a readout of the wrong width, --train with a deep network', () => {
+    const a = run(['inspect', '--X', f('X.npy'), '--W', f('W1.npy'), '--W', f('W3.npy'), '--v', f('v.npy'), '--act', 'erf']);
+    expect(a.status).toBe(2);
+    expect(a.stderr).toMatch(/W2 is 8×9 but W1 is 11×7: W2 must have 11 columns/);
+    const b = run(['inspect', '--X', f('X.npy'), '--W', f('W1.npy'), '--W', f('W2.npy'), '--v', f('v.npy'), '--act', 'erf']);
+    expect(b.status).toBe(2);
+    expect(b.stderr).toMatch(/v has length 8, the last layer W2 has 9 rows/);
+    const c = run(['inspect', '--X', f('X.npy'), ...Ws, '--v', f('v.npy'), '--y', f('y.npy'), '--act', 'erf', '--train', 'gd']);
+    expect(c.status).toBe(2);
+    expect(c.stderr).toMatch(/--train takes a two-layer network \(one --W\)/);
   });
 });
 

@@ -7,6 +7,8 @@ import type { Activation } from '../../activations';
 import { type Mat, ShapeError, assertFinite, assertFiniteArray, shapeOf } from '../../linalg/mat';
 import { eigvalsh, frobenius, opNorm } from '../../linalg/ops';
 import { networkKernels } from '../../kernels/empirical';
+import { deepNetworkKernels } from '../../kernels/deep';
+import { type DeepNet, deepForward } from '../../model/deep';
 import { forward, mseLoss, type TwoLayerNet } from '../../model/network';
 import type { OptimizerName, Layers } from '../../train/train';
 import { kernelChanges, weightChange } from '../measurements/changes';
@@ -79,5 +81,59 @@ export function inspectNetwork(
       change: { W: dW, ck: { fro: kc.ck!.fro, op: kc.ck!.op }, ntk1: { fro: kc.ntk1!.fro, op: kc.ntk1!.op } },
     };
   }
+  return rep;
+}
+
+export interface DeepInspectReport {
+  n: number;
+  d: number;
+  /** [d, w_1, …, w_L]. */
+  widths: number[];
+  depth: number;
+  output: number[];
+  /** ‖H_L‖_op, H_L = σ(Z_L) the last hidden layer's activations (w_L×n). */
+  activationOpNorm: number;
+  loss?: number;
+  /** CK of the last hidden layer (H_LᵀH_L/w_L) and the NTK of all parameters. */
+  kernels: { ck: KernelStats; ntk: KernelStats };
+  /** The NTK term of each W_l (layers[k] for W_{k+1}). */
+  layers: KernelStats[];
+}
+
+/**
+ * The same analysis for a deep fully connected network (src/model/deep.ts): W = [W_1, …, W_L]
+ * with W_1 w_1×d and W_l w_l×w_{l−1}, v of length w_L. Outputs, loss, the CK of the last hidden
+ * layer, the NTK and its per-layer terms. (Training a deep network from here waits for train().)
+ */
+export function inspectDeepNetwork(
+  X: Mat, W: readonly Mat[], v: Float64Array, act: Activation, opts: { y?: Float64Array } = {},
+): DeepInspectReport {
+  if (W.length < 1) throw new ShapeError('inspect: at least one weight matrix (--W) is needed');
+  if (W[0]!.cols !== X.rows) {
+    throw new ShapeError(`inspect: W1 is ${shapeOf(W[0]!)} (w_1×d) but X is ${shapeOf(X)}; X must be d×n with d = ${W[0]!.cols} (transpose it if you exported n×d)`);
+  }
+  for (let k = 1; k < W.length; k++) {
+    if (W[k]!.cols !== W[k - 1]!.rows) {
+      throw new ShapeError(`inspect: W${k + 1} is ${shapeOf(W[k]!)} but W${k} is ${shapeOf(W[k - 1]!)}: W${k + 1} must have ${W[k - 1]!.rows} columns (W_l is w_l×w_{l−1})`);
+    }
+  }
+  const last = W[W.length - 1]!;
+  if (v.length !== last.rows) throw new ShapeError(`inspect: v has length ${v.length}, the last layer W${W.length} has ${last.rows} rows`);
+  if (opts.y && opts.y.length !== X.cols) throw new ShapeError(`inspect: y has length ${opts.y.length}, X has ${X.cols} columns`);
+  assertFinite('inspect', 'X', X);
+  W.forEach((Wk, k) => assertFinite('inspect', `W${k + 1}`, Wk));
+  assertFiniteArray('inspect', 'v', v);
+  if (opts.y) assertFiniteArray('inspect', 'y', opts.y);
+  const net: DeepNet = { W: [...W], v, act };
+  const c = deepForward(net, X);
+  const K = deepNetworkKernels(net, X, ['ntk', 'ck', 'layers']);
+  const rep: DeepInspectReport = {
+    n: X.cols, d: X.rows, widths: [X.rows, ...W.map((Wk) => Wk.rows)], depth: W.length,
+    output: Array.from(c.f),
+    activationOpNorm: opNorm(c.H[W.length - 1]!),
+    kernels: { ck: stats(K.ck!), ntk: stats(K.ntk!) },
+    layers: K.layers!.map(stats),
+  };
+  if (opts.y) rep.loss = mseLoss(c.f, opts.y);
   return rep;
 }

@@ -31,6 +31,7 @@ export * from './settings/w';
 export * from './settings/w-table1';
 
 export * from './protocols/convergence';
+export * from './protocols/deep-linear-sgd';
 export * from './protocols/early-phase';
 export * from './protocols/linear-dynamics';
 export * from './protocols/linear-models';
@@ -43,6 +44,7 @@ export * from './protocols/w-cases';
 export * from './measurements/changes';
 export * from './measurements/concentration';
 export * from './measurements/discrepancy';
+export * from './measurements/input-span';
 export * from './measurements/kernel-gaps';
 export * from './measurements/spectral-classes';
 export * from './measurements/spectral-edges';

@@ -32,6 +32,7 @@ export * from './settings/w-table1';
 
 export * from './protocols/convergence';
 export * from './protocols/deep-linear-sgd';
+export * from './protocols/deep-side-by-side';
 export * from './protocols/early-phase';
 export * from './protocols/linear-dynamics';
 export * from './protocols/linear-models';

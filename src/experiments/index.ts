@@ -12,11 +12,14 @@
  *                   job built on it (early-phase), the linear model's own GD against its
  *                   closed form (linear-dynamics), the learning-rate sweep on one draw
  *                   (rate-sweep), training a copy (train-copy), a user's own network (inspect);
+ *                   the deep FC network and its Taylor linear model under SGD on the same
+ *                   batches (deep-side-by-side, deep-linear-sgd);
  *  - measurements/  what is measured: changes of weights and kernels (changes), spikes and
  *                   alignments (spikes), spectral classes (spectral-classes), spectral edges
  *                   and shifts (spectral-edges), data concentration (concentration), kernel
  *                   gaps to expected and linear kernels (kernel-gaps), network–linear-model
- *                   discrepancies (discrepancy), test error (test-error), Theorem 5.2's
+ *                   discrepancies (discrepancy), a loss split along the span of the inputs
+ *                   (input-span), test error (test-error), Theorem 5.2's
  *                   inequalities (theorem-5-2), the float64 digits of kernel changes
  *                   (kernel-change-digits).
  *

@@ -193,6 +193,8 @@ export {
   DivergenceError,
   type TrainConfig,
   type LayerRates,
+  type DeepLayerRates,
+  type TrainableNet,
   type TrainResult,
   type TrainOutcome,
   type DivergedTrainResult,

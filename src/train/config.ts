@@ -4,10 +4,15 @@
  * here, before a buffer is allocated, with the run's context in the message.
  *
  * Rates: one name through the engine. A config gives `lr` (one rate, or `{ first, second }`
- * per layer: η1 for W, η2 for v in the papers); the loop and the update see `lr.first` and
- * `lr.second` (times the schedule's factor).
+ * per layer: η1 for W, η2 for v in the papers; for a deep network `first` is every hidden
+ * layer's, or `{ W: [η for W1, …, WL], v }`); the loop and the update see one `lr` per
+ * parameter block (times the schedule's factor).
+ *
+ * Types are generic in the network N (the two-layer network by default, or a DeepNet): what
+ * observers see and what a run returns is the network it trained.
  */
 import { ShapeError } from '../linalg/mat';
+import type { DeepNet } from '../model/deep';
 import type { TwoLayerNet } from '../model/network';
 import type { Rng } from '../random';
 
@@ -15,26 +20,35 @@ export type Layers = 'first' | 'second' | 'both';
 export type OptimizerName = 'gd' | 'sgd' | 'adam' | 'adagrad';
 export const OPTIMIZERS: readonly OptimizerName[] = ['gd', 'sgd', 'adam', 'adagrad'];
 
-/** Per-layer learning rates: `first` for the first layer W (η1), `second` for the readout v (η2). */
+/** Per-layer learning rates: `first` for the first layer W (η1; a deep net's hidden layers), `second` for the readout v (η2). */
 export interface LayerRates {
   first: number;
   second: number;
 }
 
-export interface TrainState {
+/** A deep network's rates, one per hidden layer (W1 … WL) and the readout's. */
+export interface DeepLayerRates {
+  W: readonly number[];
+  v: number;
+}
+
+/** The networks train() trains. */
+export type TrainableNet = TwoLayerNet | DeepNet;
+
+export interface TrainState<N = TwoLayerNet> {
   /** Optimizer steps taken so far (0 before the first). */
   step: number;
   /** Full passes over the data completed (for GD, equal to step). */
   epoch: number;
-  net: TwoLayerNet;
+  net: N;
   /** Full-batch training loss (1/(2n))‖f(X) − y‖² at this step, when known. */
   loss: number;
 }
 
-export interface Observer {
+export interface Observer<N = TwoLayerNet> {
   /** Steps at which to call (0 = before training). Default: every step. */
   at?: number[] | ((step: number) => boolean);
-  fn: (state: TrainState) => void;
+  fn: (state: TrainState<N>) => void;
   /**
    * GD only: whether fn reads state.loss at the new iterate (default true). It costs one extra
    * forward pass at each observed step; observers that only look at the weights set false
@@ -43,10 +57,11 @@ export interface Observer {
   needsLoss?: boolean;
 }
 
-export interface TrainConfig {
+export interface TrainConfig<N = TwoLayerNet> {
   optimizer: OptimizerName;
-  /** One rate for both layers, or separate rates (η1 first layer, η2 second layer). */
-  lr: number | LayerRates;
+  /** One rate for every layer, or separate rates (η1 first layer(s), η2 readout), or one per deep layer. */
+  lr: number | LayerRates | DeepLayerRates;
+  /** 'first': W (a deep net: W1 … WL) only; 'second': the readout v only; 'both'. */
   layers: Layers;
   /** Minibatch size for sgd/adam/adagrad (default: full batch). */
   batchSize?: number;
@@ -72,7 +87,7 @@ export interface TrainConfig {
   divergenceFactor?: number;
   /** Shuffling stream for minibatches (required for stochastic batches). */
   rng?: Rng;
-  observers?: Observer[];
+  observers?: Observer<N>[];
   /** Label for errors: which claim, size, trial this run belongs to. */
   context?: string;
   /** A rate schedule: multiplies lr at a given epoch (e.g. ×0.1 every 100 epochs). */
@@ -102,8 +117,8 @@ export type StopReason = 'loss' | 'relLoss' | 'maxSteps' | 'maxEpochs';
 export type SnapshotRule = 'last-finite' | 'best';
 
 /** What every run reports (a DivergenceError carries it as `partial`). */
-export interface TrainRun {
-  net: TwoLayerNet;
+export interface TrainRun<N = TwoLayerNet> {
+  net: N;
   steps: number;
   epochs: number;
   initialLoss: number;
@@ -113,7 +128,7 @@ export interface TrainRun {
 }
 
 /** A run that ended without diverging. */
-export interface TrainResult extends TrainRun {
+export interface TrainResult<N = TwoLayerNet> extends TrainRun<N> {
   stoppedBy: StopReason;
   /** True when a loss threshold was reached (not a cap). */
   converged: boolean;
@@ -142,7 +157,7 @@ export interface Divergence {
  * (a separate network: the one passed to train() holds the weights at the blow-up), and
  * `finalLoss` its full-batch loss; steps, epochs and lossHistory go up to the blow-up.
  */
-export interface DivergedTrainResult extends TrainRun {
+export interface DivergedTrainResult<N = TwoLayerNet> extends TrainRun<N> {
   stoppedBy: 'diverged';
   converged: false;
   hitCap: false;
@@ -150,15 +165,15 @@ export interface DivergedTrainResult extends TrainRun {
 }
 
 /** What train() returns: a finished run, or (with onDivergence: 'return') a diverged one. */
-export type TrainOutcome = TrainResult | DivergedTrainResult;
+export type TrainOutcome<N = TwoLayerNet> = TrainResult<N> | DivergedTrainResult<N>;
 
-export class DivergenceError extends Error {
+export class DivergenceError<N = TwoLayerNet> extends Error {
   override name = 'DivergenceError';
   constructor(
     message: string,
     readonly step: number,
     readonly loss: number,
-    readonly partial: TrainRun,
+    readonly partial: TrainRun<N>,
   ) {
     super(message);
   }
@@ -178,7 +193,10 @@ export interface ResolvedTraining {
   /** ' [context]' for messages, or ''. */
   ctx: string;
   optimizer: OptimizerName;
+  /** The first layer's (a deep net's W1) and the readout's rate, for messages. */
   lr: LayerRates;
+  /** A deep net's rate per hidden layer, when given per layer (else every W takes lr.first). */
+  lrPerLayer?: number[];
   trains: { first: boolean; second: boolean };
   batch: number;
   stochastic: boolean;
@@ -191,11 +209,17 @@ export interface ResolvedTraining {
 }
 
 /** Validates cfg for n training points and derives the loop's constants. */
-export function resolveTraining(cfg: TrainConfig, n: number): ResolvedTraining {
+export function resolveTraining<N>(cfg: TrainConfig<N>, n: number): ResolvedTraining {
   const ctx = cfg.context ? ` [${cfg.context}]` : '';
-  const lr: LayerRates = typeof cfg.lr === 'number' ? { first: cfg.lr, second: cfg.lr } : { first: cfg.lr.first, second: cfg.lr.second };
-  if (!Number.isFinite(lr.first) || !Number.isFinite(lr.second) || lr.first < 0 || lr.second < 0) {
-    throw new RangeError(`train${ctx}: learning rates must be finite and non-negative, got ${lr.first}, ${lr.second}`);
+  const given = cfg.lr;
+  const deepRates = typeof given === 'object' && 'W' in given ? given : undefined;
+  if (deepRates && (!Array.isArray(deepRates.W) || deepRates.W.length === 0)) throw new RangeError(`train${ctx}: lr.W must list one rate per hidden layer`);
+  const perLayer = deepRates ? [...deepRates.W] : undefined;
+  const lr: LayerRates = typeof given === 'number' ? { first: given, second: given }
+    : 'W' in given ? { first: perLayer![0]!, second: given.v } : { first: given.first, second: given.second };
+  const all = [...(perLayer ?? [lr.first]), lr.second];
+  if (all.some((r) => typeof r !== 'number' || !Number.isFinite(r) || r < 0)) {
+    throw new RangeError(`train${ctx}: learning rates must be finite and non-negative, got ${perLayer ? `W: [${perLayer.join(', ')}], v: ${lr.second}` : `${lr.first}, ${lr.second}`}`);
   }
   if (cfg.onDivergence !== undefined && cfg.onDivergence !== 'throw' && cfg.onDivergence !== 'return') {
     throw new RangeError(`train${ctx}: onDivergence must be 'throw' or 'return', got '${String(cfg.onDivergence)}'`);
@@ -231,6 +255,7 @@ export function resolveTraining(cfg: TrainConfig, n: number): ResolvedTraining {
     ctx,
     optimizer: cfg.optimizer,
     lr,
+    ...(perLayer ? { lrPerLayer: perLayer } : {}),
     trains: { first: cfg.layers !== 'second', second: cfg.layers !== 'first' },
     batch,
     stochastic,

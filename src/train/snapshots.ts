@@ -3,8 +3,6 @@
  * snapshot taken along the way — the last one with a finite loss, or the best — by an
  * observer that runs after the caller's (so it sees the same iterates and losses).
  */
-import { clone } from '../linalg/mat';
-import type { TwoLayerNet } from '../model/network';
 import type { Divergence, Observer, SnapshotRule } from './config';
 
 function sig(v: number): string {
@@ -16,25 +14,30 @@ export function divergenceReason(step: number, loss: number, initialLoss: number
   return `training diverged at step ${step} (loss ${sig(loss)}, initial ${sig(initialLoss)})`;
 }
 
-export class SnapshotKeeper {
-  readonly net: TwoLayerNet;
+/** How to copy a network of type N: a fresh clone, and an overwrite of one by another of the same shapes. */
+export interface NetCopier<N> {
+  clone(net: N): N;
+  copyInto(src: N, dst: N): void;
+}
+
+export class SnapshotKeeper<N> {
+  readonly net: N;
   step = 0;
   epoch = 0;
   loss = NaN;
 
-  constructor(readonly rule: SnapshotRule, start: TwoLayerNet) {
-    this.net = { W: clone(start.W), v: start.v.slice(), act: start.act };
+  constructor(readonly rule: SnapshotRule, start: N, private readonly copier: NetCopier<N>) {
+    this.net = copier.clone(start);
   }
 
   /** The observer that keeps the snapshot, every `every` steps from step 0. */
-  observer(every: number): Observer {
+  observer(every: number): Observer<N> {
     return {
       at: (st) => st % every === 0,
       fn: (st) => {
         if (!Number.isFinite(st.loss)) return;
         if (this.rule === 'best' && !(st.loss < (Number.isNaN(this.loss) ? Infinity : this.loss))) return;
-        clone(st.net.W, this.net.W);
-        this.net.v.set(st.net.v);
+        this.copier.copyInto(st.net, this.net);
         this.step = st.step;
         this.epoch = st.epoch;
         this.loss = st.loss;

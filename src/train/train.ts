@@ -1,20 +1,31 @@
 /**
- * Training of the two-layer network: full-batch GD, minibatch SGD (seeded shuffling
- * without replacement each epoch; optional heavy-ball momentum), Adam and AdaGrad, with
- * per-layer learning rates, a choice of trained layers, stop rules, divergence detection
- * and observers.
+ * Training of the two-layer network and of the deep FC network (src/model/deep.ts): full-batch
+ * GD, minibatch SGD (seeded shuffling without replacement each epoch; optional heavy-ball
+ * momentum), Adam and AdaGrad, with per-layer learning rates, a choice of trained layers,
+ * stop rules, divergence detection and observers.
  *
  * Loss convention (both papers, CLAIMS.md): L = (1/(2n))‖y − f(X)‖², and on a minibatch
  * (1/(2b))Σ_batch. Learning rates mean nothing without it.
  *
  * The run is cut into steps a reader can follow: resolveTraining (config.ts) checks the
- * config; TwoLayerPasses (below) owns the forward/gradient buffers; MinibatchSource
+ * config; a Trainable (TwoLayerPasses or DeepPasses, below) owns the network's forward and
+ * gradient buffers and names its parameter blocks; MinibatchSource
  * (minibatches.ts) gathers batches; updateParameters (optimizers.ts) moves each layer;
  * SnapshotKeeper (snapshots.ts) keeps the network a diverged run returns. All buffers are
  * made once; a step allocates nothing proportional to h·d or h·n.
  */
 import { derivativeComesFree } from '../activations';
-import type { Mat } from '../linalg/mat';
+import { type Mat, clone } from '../linalg/mat';
+import {
+  type DeepNet,
+  type DeepWorkspace,
+  allocDeepWorkspace,
+  checkDeepData,
+  cloneDeepNet,
+  deepForward,
+  deepLossAndGradients,
+  deepWidths,
+} from '../model/deep';
 import {
   type ForwardCache,
   type Gradients,
@@ -35,6 +46,7 @@ import {
   type ResolvedTraining,
   type StopReason,
   type TrainConfig,
+  type TrainableNet,
   type TrainOutcome,
   type TrainResult,
   type TrainState,
@@ -42,12 +54,13 @@ import {
 } from './config';
 import { type Minibatch, MinibatchSource } from './minibatches';
 import { type ParameterState, allocParameterState, updateParameters } from './optimizers';
-import { SnapshotKeeper } from './snapshots';
+import { type NetCopier, SnapshotKeeper } from './snapshots';
 
 export {
   DivergenceError,
   type Divergence,
   type DivergedTrainResult,
+  type DeepLayerRates,
   type LayerRates,
   type Layers,
   type Observer,
@@ -55,17 +68,54 @@ export {
   type SnapshotRule,
   type StopReason,
   type TrainConfig,
+  type TrainableNet,
   type TrainOutcome,
   type TrainResult,
   type TrainRun,
   type TrainState,
 } from './config';
 
+/** One trained parameter block (a layer's weights), its rate before the schedule and its optimizer state. */
+interface TrainedBlock {
+  params: Float64Array;
+  lr: number;
+  state: ParameterState;
+}
+
+/**
+ * What the loop needs from a network: the loss at the start, the full-batch loss, the
+ * gradients at the current iterate (one per trained block, in the blocks' order), and how to
+ * copy it for snapshots.
+ */
+interface Trainable<N> {
+  readonly net: N;
+  readonly copier: NetCopier<N>;
+  readonly blocks: TrainedBlock[];
+  initialLoss(): number;
+  fullLoss(): number;
+  gradients(batch: Minibatch | undefined): { loss: number; grads: Float64Array[] };
+}
+
+/** (1/(2n))‖f − y‖², the loop the two-layer passes use (the same as mseLoss). */
+function halfSquaredResidual(f: Float64Array, y: ArrayLike<number>): number {
+  const n = f.length;
+  let s = 0;
+  for (let j = 0; j < n; j++) { const r = f[j]! - (y[j] as number); s += r * r; }
+  return s / (2 * n);
+}
+
 /**
  * The forward and gradient passes of the two-layer network on the full batch and on
  * minibatches, each with buffers of its own size.
  */
-class TwoLayerPasses {
+class TwoLayerPasses implements Trainable<TwoLayerNet> {
+  readonly copier: NetCopier<TwoLayerNet> = {
+    clone: (net) => ({ W: clone(net.W), v: net.v.slice(), act: net.act }),
+    copyInto: (src, dst) => { clone(src.W, dst.W); dst.v.set(src.v); },
+  };
+  readonly blocks: TrainedBlock[] = [];
+  /** For GD the initial forward pass (with σ′ when the first layer trains) is also step 0's. */
+  private reuseForward = false;
   private readonly full: ForwardCache;
   private readonly gFull: Gradients;
   private readonly yFull: Float64Array;
@@ -79,14 +129,19 @@ class TwoLayerPasses {
   private featuresReady = false;
 
   constructor(
-    private readonly net: TwoLayerNet,
+    readonly net: TwoLayerNet,
     private readonly X: Mat,
     private readonly y: ArrayLike<number>,
     private readonly r: ResolvedTraining,
     private readonly layers: Layers,
     lastSize: number,
   ) {
+    if (r.lrPerLayer && r.lrPerLayer.length !== 1) {
+      throw new RangeError(`train${r.ctx}: lr.W lists ${r.lrPerLayer.length} rates; the two-layer network has one hidden layer`);
+    }
     const { h, d } = netDims(net);
+    if (r.trains.first) this.blocks.push({ params: net.W.data, lr: r.lr.first, state: allocParameterState(r.optimizer, r.hyper, net.W.data.length) });
+    if (r.trains.second) this.blocks.push({ params: net.v, lr: r.lr.second, state: allocParameterState(r.optimizer, r.hyper, net.v.length) });
     const n = X.cols;
     this.full = allocForward(h, n);
     this.gFull = allocGradients(h, d, n);
@@ -109,16 +164,18 @@ class TwoLayerPasses {
     return this.r.trains.first && derivativeComesFree(this.net.act, netDims(this.net).h * cols);
   }
 
+  initialLoss(): number {
+    if (this.r.stochastic) return this.fullLoss();
+    this.fullForward();
+    this.reuseForward = true;
+    return mseLoss(this.full.f, this.y);
+  }
+
   /** The full-batch forward pass a GD step's gradient uses. */
-  fullForward(): void {
+  private fullForward(): void {
     if (this.frozenFeatures && this.featuresReady) { readout(this.net, this.full); return; }
     forward(this.net, this.X, { derivative: this.keepDerivative(this.X.cols), cache: this.full });
     this.featuresReady = true;
-  }
-
-  /** The loss of the last full forward pass. */
-  lossOfLastForward(): number {
-    return mseLoss(this.full.f, this.y);
   }
 
   /**
@@ -129,62 +186,136 @@ class TwoLayerPasses {
     const { net, X, y, full } = this;
     if (this.frozenFeatures && this.featuresReady) readout(net, full);
     else { forward(net, X, { derivative: false, cache: full }); this.featuresReady = true; }
-    const n = X.cols;
-    let s = 0;
-    for (let j = 0; j < n; j++) { const r = full.f[j]! - (y[j] as number); s += r * r; }
-    return s / (2 * n);
+    return halfSquaredResidual(full.f, y);
   }
 
   /**
-   * Gradients on a minibatch (forward pass included), or on the full batch (forward pass
-   * included unless `forwardDone`: a GD step reuses the pass that measured the previous loss).
-   * Returns the batch loss and the gradients' buffers.
+   * Gradients on a minibatch, or on the full batch (the first GD step reuses the forward pass
+   * that measured the initial loss). Returns the batch loss and the trained blocks' gradients.
    */
-  gradients(batch: Minibatch | undefined, forwardDone: boolean): { loss: number; grads: Gradients } {
+  gradients(batch: Minibatch | undefined): { loss: number; grads: Float64Array[] } {
+    let loss: number, g: Gradients;
     if (!batch) {
-      if (!forwardDone) this.fullForward();
-      return { loss: gradients(this.net, this.X, this.yFull, this.full, this.gFull, this.layers), grads: this.gFull };
+      if (this.reuseForward) this.reuseForward = false;
+      else this.fullForward();
+      g = this.gFull;
+      loss = gradients(this.net, this.X, this.yFull, this.full, g, this.layers);
+    } else {
+      const buf = batch.slot === 'last' ? this.lastBuffers! : this.batchBuffers!;
+      forward(this.net, batch.X, { derivative: this.keepDerivative(batch.X.cols), cache: buf.f });
+      g = buf.g;
+      loss = gradients(this.net, batch.X, batch.y, buf.f, g, this.layers);
     }
-    const buf = batch.slot === 'last' ? this.lastBuffers! : this.batchBuffers!;
-    forward(this.net, batch.X, { derivative: this.keepDerivative(batch.X.cols), cache: buf.f });
-    return { loss: gradients(this.net, batch.X, batch.y, buf.f, buf.g, this.layers), grads: buf.g };
+    return { loss, grads: [...(this.r.trains.first ? [g.gW.data] : []), ...(this.r.trains.second ? [g.gv] : [])] };
   }
 }
 
 /**
- * Trains `net` in place on (X d×n, y). Returns the history and why it stopped. If the loss
- * becomes NaN/Inf or grows by the divergence factor, throws DivergenceError (with the partial
- * history), or with onDivergence 'return' returns a DivergedTrainResult (see TrainConfig).
+ * The deep FC network's passes (deepLossAndGradients), with a workspace per batch size. Its
+ * blocks are W1 … WL (when the hidden layers train, each at its own rate or lr.first) and v.
+ * At L = 1 its arithmetic is the two-layer network's (test/engine/train-deep.test.ts).
  */
-export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: TrainConfig & { onDivergence: 'return' }): TrainOutcome;
-export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: TrainConfig & { onDivergence?: 'throw' }): TrainResult;
-export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: TrainConfig): TrainOutcome;
-export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: TrainConfig): TrainOutcome {
-  checkData(`train${cfg.context ? ` [${cfg.context}]` : ''}`, net, X, y);
+class DeepPasses implements Trainable<DeepNet> {
+  readonly copier: NetCopier<DeepNet> = {
+    clone: cloneDeepNet,
+    copyInto: (src, dst) => { src.W.forEach((W, k) => clone(W, dst.W[k]!)); dst.v.set(src.v); },
+  };
+  readonly blocks: TrainedBlock[] = [];
+  private readonly widths: number[];
+  private readonly full: DeepWorkspace;
+  private readonly batchWs?: DeepWorkspace;
+  private readonly lastWs?: DeepWorkspace;
+  private readonly trainable: { W: boolean[]; v: boolean };
+
+  constructor(
+    readonly net: DeepNet,
+    private readonly X: Mat,
+    private readonly y: ArrayLike<number>,
+    private readonly r: ResolvedTraining,
+    lastSize: number,
+  ) {
+    this.widths = deepWidths(net);
+    const L = net.W.length;
+    if (r.lrPerLayer && r.lrPerLayer.length !== L) {
+      throw new RangeError(`train${r.ctx}: lr.W lists ${r.lrPerLayer.length} rates for a network of ${L} hidden layers`);
+    }
+    this.trainable = { W: new Array<boolean>(L).fill(r.trains.first), v: r.trains.second };
+    if (r.trains.first) {
+      net.W.forEach((W, k) => {
+        if (W.offset !== 0 || W.data.length !== W.rows * W.cols) throw new RangeError(`train${r.ctx}: W${k + 1} is a strided view; train a clone`);
+        this.blocks.push({ params: W.data, lr: r.lrPerLayer?.[k] ?? r.lr.first, state: allocParameterState(r.optimizer, r.hyper, W.data.length) });
+      });
+    }
+    if (r.trains.second) this.blocks.push({ params: net.v, lr: r.lr.second, state: allocParameterState(r.optimizer, r.hyper, net.v.length) });
+    const n = X.cols;
+    this.full = allocDeepWorkspace(this.widths, n);
+    if (r.stochastic) {
+      this.batchWs = allocDeepWorkspace(this.widths, r.batch);
+      if (lastSize !== r.batch) this.lastWs = allocDeepWorkspace(this.widths, lastSize);
+    }
+  }
+
+  /** σ′ kept from the forward pass where it comes free (as TwoLayerPasses decides it). */
+  private keepDerivative(cols: number): boolean {
+    return this.r.trains.first && derivativeComesFree(this.net.act, Math.max(...this.widths.slice(1)) * cols);
+  }
+
+  initialLoss(): number {
+    return this.fullLoss();
+  }
+
+  fullLoss(): number {
+    const c = deepForward(this.net, this.X, { derivative: false, cache: this.full.forward });
+    return halfSquaredResidual(c.f, this.y);
+  }
+
+  gradients(batch: Minibatch | undefined): { loss: number; grads: Float64Array[] } {
+    const X = batch ? batch.X : this.X;
+    const y = batch ? batch.y : this.y;
+    const ws = !batch ? this.full : batch.slot === 'last' ? this.lastWs! : this.batchWs!;
+    const out = deepLossAndGradients(this.net, X, y, { trainable: this.trainable, workspace: ws, derivative: this.keepDerivative(X.cols) });
+    const grads = [...(this.r.trains.first ? out.grads.W.map((G) => G.data) : []), ...(this.r.trains.second ? [out.grads.v] : [])];
+    return { loss: out.loss, grads };
+  }
+}
+
+function isDeepNet(net: TrainableNet): net is DeepNet {
+  return Array.isArray((net as { W: unknown }).W);
+}
+
+/**
+ * Trains `net` (the two-layer network or a DeepNet) in place on (X d×n, y). Returns the
+ * history and why it stopped. If the loss becomes NaN/Inf or grows by the divergence factor,
+ * throws DivergenceError (with the partial history), or with onDivergence 'return' returns a
+ * DivergedTrainResult (see TrainConfig).
+ */
+export function train<N extends TrainableNet>(net: N, X: Mat, y: ArrayLike<number>, cfg: TrainConfig<N> & { onDivergence: 'return' }): TrainOutcome<N>;
+export function train<N extends TrainableNet>(net: N, X: Mat, y: ArrayLike<number>, cfg: TrainConfig<N> & { onDivergence?: 'throw' }): TrainResult<N>;
+export function train<N extends TrainableNet>(net: N, X: Mat, y: ArrayLike<number>, cfg: TrainConfig<N>): TrainOutcome<N>;
+export function train<N extends TrainableNet>(net: N, X: Mat, y: ArrayLike<number>, cfg: TrainConfig<N>): TrainOutcome<N> {
+  const where = `train${cfg.context ? ` [${cfg.context}]` : ''}`;
+  if (isDeepNet(net)) checkDeepData(where, net, X, y);
+  else checkData(where, net, X, y);
   const n = X.cols;
   const r = resolveTraining(cfg, n);
-  const { ctx, stochastic, stepsPerEpoch, maxSteps } = r;
-  const minibatches = stochastic ? new MinibatchSource(X, y, r.batch, cfg.rng!) : undefined;
-  const passes = new TwoLayerPasses(net, X, y, r, cfg.layers, minibatches?.lastSize ?? n);
-  const state: { first?: ParameterState; second?: ParameterState } = {
-    ...(r.trains.first ? { first: allocParameterState(r.optimizer, r.hyper, net.W.data.length) } : {}),
-    ...(r.trains.second ? { second: allocParameterState(r.optimizer, r.hyper, net.v.length) } : {}),
-  };
+  const minibatches = r.stochastic ? new MinibatchSource(X, y, r.batch, cfg.rng!) : undefined;
+  const lastSize = minibatches?.lastSize ?? n;
+  const model = (isDeepNet(net) ? new DeepPasses(net, X, y, r, lastSize) : new TwoLayerPasses(net, X, y, r, cfg.layers, lastSize)) as unknown as Trainable<N>;
+  return runTraining(model, r, cfg, minibatches);
+}
 
-  const snapshots = cfg.onDivergence === 'return' ? new SnapshotKeeper(cfg.snapshot ?? 'last-finite', net) : undefined;
-  const observers: Observer[] = [...(cfg.observers ?? []), ...(snapshots ? [snapshots.observer(cfg.snapshotEvery ?? stepsPerEpoch)] : [])];
-  const wants = (o: Observer, step: number) => (o.at === undefined ? true : Array.isArray(o.at) ? o.at.includes(step) : o.at(step));
-  const notify = (s: TrainState) => {
+/** The loop: gradients, the update of each block, the loss on its schedule, observers. */
+function runTraining<N>(model: Trainable<N>, r: ResolvedTraining, cfg: TrainConfig<N>, minibatches: MinibatchSource | undefined): TrainOutcome<N> {
+  const { net } = model;
+  const { ctx, stochastic, stepsPerEpoch, maxSteps } = r;
+  const snapshots = cfg.onDivergence === 'return' ? new SnapshotKeeper(cfg.snapshot ?? 'last-finite', net, model.copier) : undefined;
+  const observers: Observer<N>[] = [...(cfg.observers ?? []), ...(snapshots ? [snapshots.observer(cfg.snapshotEvery ?? stepsPerEpoch)] : [])];
+  const wants = (o: Observer<N>, step: number) => (o.at === undefined ? true : Array.isArray(o.at) ? o.at.includes(step) : o.at(step));
+  const notify = (s: TrainState<N>) => {
     for (const o of observers) if (wants(o, s.step)) o.fn(s);
   };
 
-  // For GD the initial forward pass (with σ′ when the first layer trains) is also step 0's.
-  let reuseForward = !stochastic;
-  let initialLoss: number;
-  if (reuseForward) {
-    passes.fullForward();
-    initialLoss = passes.lossOfLastForward();
-  } else initialLoss = passes.fullLoss();
+  const initialLoss = model.initialLoss();
   const history: { step: number; loss: number }[] = [{ step: 0, loss: initialLoss }];
   let loss = initialLoss;
   let step = 0;
@@ -197,11 +328,12 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
     blowUp = { step, loss: l };
     return true;
   };
-  const diverged = (): TrainOutcome => {
+  const diverged = (): TrainOutcome<N> => {
     const { step: at, loss: l } = blowUp!;
+    const rates = r.lrPerLayer ? `[${r.lrPerLayer.join(', ')}]/${r.lr.second}` : `${r.lr.first}/${r.lr.second}`;
     const message = `training diverged${ctx}: loss ${l} at step ${at} (initial ${initialLoss.toPrecision(4)}, ` +
-      `${r.optimizer}, lr ${r.lr.first}/${r.lr.second}); lower the learning rate`;
-    if (!snapshots) throw new DivergenceError(message, at, l, { net, steps: step, epochs: epoch, initialLoss, finalLoss: loss, lossHistory: history });
+      `${r.optimizer}, lr ${rates}); lower the learning rate`;
+    if (!snapshots) throw new DivergenceError<N>(message, at, l, { net, steps: step, epochs: epoch, initialLoss, finalLoss: loss, lossHistory: history });
     return {
       net: snapshots.net, steps: step, epochs: epoch, initialLoss, finalLoss: snapshots.loss, lossHistory: history,
       stoppedBy: 'diverged', converged: false, hitCap: false, divergence: snapshots.divergence(blowUp!, initialLoss, message),
@@ -221,9 +353,7 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
     const factor = cfg.lrSchedule ? cfg.lrSchedule(epoch) : 1;
 
     // 1. Gradients at the current iterate (a minibatch, or the full batch).
-    const batch = minibatches?.gather(epoch, step % stepsPerEpoch);
-    const g = passes.gradients(batch, reuseForward);
-    reuseForward = false;
+    const g = model.gradients(minibatches?.gather(epoch, step % stepsPerEpoch));
     if (!stochastic) {
       // For GD the forward pass of step t gives the full loss at the current iterate.
       loss = g.loss;
@@ -235,16 +365,14 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
       return diverged();
     }
 
-    // 2. The update of each trained layer.
+    // 2. The update of each trained block.
     step++;
-    const common = { optimizer: r.optimizer, step, hyper: r.hyper };
-    if (state.first) updateParameters({ ...common, params: net.W.data, grad: g.grads.gW.data, state: state.first, lr: r.lr.first * factor });
-    if (state.second) updateParameters({ ...common, params: net.v, grad: g.grads.gv, state: state.second, lr: r.lr.second * factor });
+    model.blocks.forEach((b, i) => updateParameters({ optimizer: r.optimizer, params: b.params, grad: g.grads[i]!, state: b.state, lr: b.lr * factor, step, hyper: r.hyper }));
     if (step % stepsPerEpoch === 0) epoch++;
 
     // 3. Stochastic runs: the full-batch loss on its schedule (stop rule and divergence).
     if (stochastic && (step % r.lossEvery === 0 || step >= maxSteps)) {
-      loss = passes.fullLoss();
+      loss = model.fullLoss();
       history.push({ step, loss });
       if (checkDiverged(loss)) return diverged();
       stoppedBy = stopNow(loss);
@@ -253,14 +381,14 @@ export function train(net: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg: Train
     // 4. Observers. For GD the loss at the new iterate comes with the next step's forward pass;
     // observers that read it at this step get it now (one extra forward pass, observed steps only).
     if (observers.length) {
-      if (!stochastic && observers.some((o) => wants(o, step) && o.needsLoss !== false)) notify({ step, epoch, net, loss: passes.fullLoss() });
+      if (!stochastic && observers.some((o) => wants(o, step) && o.needsLoss !== false)) notify({ step, epoch, net, loss: model.fullLoss() });
       else notify({ step, epoch, net, loss });
     }
   }
 
   // GD stopped by a cap: the loss of the last iterate (no step measured it).
   if (!stochastic && stoppedBy !== 'loss' && stoppedBy !== 'relLoss') {
-    loss = passes.fullLoss();
+    loss = model.fullLoss();
     if (history[history.length - 1]!.step !== step) history.push({ step, loss });
     if (checkDiverged(loss)) return diverged();
     const s = stopNow(loss);

@@ -37,6 +37,7 @@ export * from './protocols/early-phase';
 export * from './protocols/linear-dynamics';
 export * from './protocols/linear-models';
 export * from './protocols/rate-sweep';
+export * from './protocols/real-data-training';
 export * from './protocols/rates';
 export * from './protocols/side-by-side';
 export * from './protocols/train-copy';

@@ -91,10 +91,10 @@ function linearOperator(X: Mat, k: DeepLinearCoefficients, opts: DeepLinearKerne
  * u(0) = 0. Throws if the predictions become non-finite (rate above the stability limit).
  */
 export function deepLinearModelGd(
-  X: Mat, y: ArrayLike<number>, k: DeepLinearCoefficients, eta: number, steps: number, opts: DeepLinearGdOptions = {},
+  X: Mat, y: ArrayLike<number>, k: DeepLinearCoefficients, lr: number, steps: number, opts: DeepLinearGdOptions = {},
 ): KernelGdResult {
   const op = `deepLinearModelGd${opts.context ? ` [${opts.context}]` : ''}`;
-  checkRate(op, eta, steps);
+  checkRate(op, lr, steps);
   const n = X.cols;
   if (X.rows < 1 || n < 1) throw new ShapeError(`${op}: X must be a non-empty d×n matrix, got ${shapeOf(X)}`);
   if (y.length !== n) throw new ShapeError(`${op}: X is ${shapeOf(X)} (d×n), y has length ${y.length}`);
@@ -116,15 +116,15 @@ export function deepLinearModelGd(
   for (let t = 0; ; t++) {
     if (rec(t)) {
       const loss = lossOf(u, yy);
-      if (!Number.isFinite(loss)) throw new Error(`${op}: predictions became non-finite at step ${t} (η = ${eta})`);
+      if (!Number.isFinite(loss)) throw new Error(`${op}: predictions became non-finite at step ${t} (η = ${lr})`);
       const entry: LinearGdRecord = { step: t, train: u.slice(), loss };
       if (ut) entry.test = ut.slice();
       if (keep) records.push(entry);
       opts.onRecord?.(entry);
     }
     if (t === steps) break;
-    residualInto(r, u, yy, op, t, eta);
-    apply(r, -eta / n, u, ut);
+    residualInto(r, u, yy, op, t, lr);
+    apply(r, -lr / n, u, ut);
   }
   const out: KernelGdResult = { train: u, records, steps };
   if (ut) out.test = ut;

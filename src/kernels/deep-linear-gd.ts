@@ -28,9 +28,7 @@ import {
   type LinearGdRecord,
   type RecordAt,
   checkRate,
-  lossOf,
-  recorder,
-  residualInto,
+  gdInFunctionSpace,
 } from './linear-model';
 
 export interface DeepLinearGdOptions extends DeepLinearKernelOptions {
@@ -106,27 +104,7 @@ export function deepLinearModelGd(
     assertFinite(op, 'Xtest', Xt);
   }
   const apply = linearOperator(X, k, opts, Xt);
-  const rec = recorder(opts.recordAt, steps);
-  const keep = opts.keepRecords ?? true;
-  const records: LinearGdRecord[] = [];
-  const yy = Float64Array.from(y as ArrayLike<number>);
   const u = new Float64Array(n);
   const ut = Xt ? new Float64Array(Xt.cols) : undefined;
-  const r = new Float64Array(n);
-  for (let t = 0; ; t++) {
-    if (rec(t)) {
-      const loss = lossOf(u, yy);
-      if (!Number.isFinite(loss)) throw new Error(`${op}: predictions became non-finite at step ${t} (η = ${lr})`);
-      const entry: LinearGdRecord = { step: t, train: u.slice(), loss };
-      if (ut) entry.test = ut.slice();
-      if (keep) records.push(entry);
-      opts.onRecord?.(entry);
-    }
-    if (t === steps) break;
-    residualInto(r, u, yy, op, t, lr);
-    apply(r, -lr / n, u, ut);
-  }
-  const out: KernelGdResult = { train: u, records, steps };
-  if (ut) out.test = ut;
-  return out;
+  return gdInFunctionSpace(op, y, lr, steps, u, ut, opts, (r, alpha) => apply(r, alpha, u, ut));
 }

@@ -354,12 +354,29 @@ export function linearModelGdKernel(
     if (opts.testU0.length !== ut.length) throw new ShapeError(`${op}: testU0 has length ${opts.testU0.length}, expected ${ut.length}`);
     ut.set(Array.from(opts.testU0));
   }
+  return gdInFunctionSpace(op, y, lr, steps, u, ut, opts, (r, alpha) => {
+    if (Kc) matvec(Kc, r, { trans: true, alpha, out: ut!, beta: 1 });
+    matvec(K, r, { alpha, out: u, beta: 1 });
+  });
+}
+
+/**
+ * The GD loop in function space shared by the kernel linear models (linearModelGdKernel,
+ * deepLinearModelGd): each step r = u − y, then `addKr(r, −η/n)` adds −(η/n)·K r to u (and
+ * −(η/n)·K(X, X′)ᵀ r to the test predictions ut); predictions recorded where `recordAt` says.
+ */
+export function gdInFunctionSpace(
+  op: string, y: ArrayLike<number>, lr: number, steps: number, u: Float64Array, ut: Float64Array | undefined,
+  opts: { recordAt?: RecordAt; onRecord?: (rec: LinearGdRecord) => void; keepRecords?: boolean },
+  addKr: (r: Float64Array, alpha: number) => void,
+): KernelGdResult {
+  const n = u.length;
   const rec = recorder(opts.recordAt, steps);
   const keep = opts.keepRecords ?? true;
   const records: LinearGdRecord[] = [];
   const yy = Float64Array.from(y as ArrayLike<number>);
   const r = new Float64Array(n);
-  const step = lr / n;
+  const alpha = -(lr / n);
   for (let t = 0; ; t++) {
     if (rec(t)) {
       const loss = lossOf(u, yy);
@@ -371,8 +388,7 @@ export function linearModelGdKernel(
     }
     if (t === steps) break;
     residualInto(r, u, yy, op, t, lr);
-    if (Kc) matvec(Kc, r, { trans: true, alpha: -step, out: ut!, beta: 1 });
-    matvec(K, r, { alpha: -step, out: u, beta: 1 });
+    addKr(r, alpha);
   }
   const out: KernelGdResult = { train: u, records, steps };
   if (ut) out.test = ut;

@@ -120,12 +120,12 @@ export default defineClaim({
     const act = activation(s.activation);
     const lin = linearModelSpec('lin', task.X, task.Xtest, act, 'both', task.traceSigmaSq);
     const rate = rateFromFeatures(lin.train, s.rateFraction);
-    const T = earlyHorizon(d, rate.eta, s.c);
+    const T = earlyHorizon(d, rate.lr, s.c);
     const steps = Math.max(T, s.steps);
     const best = optimalLinearModel(lin.train, task.y, lin.test);
     let linT: { train: Float64Array; test: Float64Array } | undefined;
     const r = sideBySide(task.net, task.X, task.y, {
-      layers: 'both', eta: rate.eta, steps, recordAt: recordGrid(T, steps, s.recordPoints), linear: [lin],
+      layers: 'both', lr: rate.lr, steps, recordAt: recordGrid(T, steps, s.recordPoints), linear: [lin],
       Xtest: task.Xtest, ytest: task.ytest, keepTestOutputs: keepDetail ? (s.testOutputs) : 0, context: `H11 n=${n}`,
       onLinRecord: (_, t, train, test) => { if (t === T) linT = { train: train.slice(), test: test.slice() }; },
     });
@@ -148,7 +148,7 @@ export default defineClaim({
     // First recorded step where the network's training loss is below the best linear one's.
     const crossing = r.records.find((q) => q.netTrainLoss < values.bestLinTrain)?.step ?? -1;
     const meta = {
-      d, m, eta: Number(rate.eta.toPrecision(6)), limit: Number(rate.limit.toPrecision(6)), T, steps, crossingStep: crossing,
+      d, m, eta: Number(rate.lr.toPrecision(6)), limit: Number(rate.limit.toPrecision(6)), T, steps, crossingStep: crossing,
       // A fixed-length run by design (no loss target): it always ends at the step count.
       stoppedBy: r.stoppedBy,
     };

@@ -111,10 +111,10 @@ export default defineClaim({
     const full = linearModelSpec('full', task.X, task.Xtest, task.act, 'both', task.traceSigmaSq);
     const naive = naiveLinearModelSpec('naive', task.X, task.Xtest, task.act, 'both', task.traceSigmaSq);
     const rate = rateFromFeatures(full.train, s.rateFraction);
-    const T = earlyHorizon(d, rate.eta, s.c);
+    const T = earlyHorizon(d, rate.lr, s.c);
     const total = keepDetail ? Math.round((s.detailHorizon) * T) : T;
     const r = sideBySide(task.net, task.X, task.y, {
-      layers: 'both', eta: rate.eta, steps: total, recordAt: recordGrid(T, total, s.recordPoints),
+      layers: 'both', lr: rate.lr, steps: total, recordAt: recordGrid(T, total, s.recordPoints),
       linear: [full, naive], Xtest: task.Xtest, ytest: task.ytest, context: `H12 n=${n}`,
     });
     const values = {
@@ -130,7 +130,7 @@ export default defineClaim({
       ? [{ check: 'ratioAtLeast5', lhs: s.ratioAtLeast, rhs: values.ratioTrain }]
       : [];
     const meta = {
-      d, m, eta: Number(rate.eta.toPrecision(6)), limit: Number(rate.limit.toPrecision(6)), T, stoppedBy: r.stoppedBy,
+      d, m, eta: Number(rate.lr.toPrecision(6)), limit: Number(rate.limit.toPrecision(6)), T, stoppedBy: r.stoppedBy,
     };
     if (!keepDetail) return { values, meta, checks };
     const series: Record<string, [number, number][]> = {

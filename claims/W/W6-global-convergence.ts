@@ -123,7 +123,7 @@ export default defineClaim({
       meta[`lamMax_${v.s}`] = trainedLamMax(k0, 'first');
       const eta = rateFor({ rule: v.r, fixed: s.etaFixed, fraction: s.stabilityFraction }, { n, d: p.dims.d, act, lamMax: trainedLamMax(k0, 'first') });
       const run = trainToConvergence(net0, p.data.X, p.data.y, {
-        optimizer: 'gd', layers: 'first', eta, relEll: s.relEll, cap: s.stepCap, track: true, onDivergence: 'return',
+        optimizer: 'gd', layers: 'first', lr: eta, relEll: s.relEll, cap: s.stepCap, track: true, onDivergence: 'return',
         context: `W6 n=${n} ${v.key}`,
       });
       const scan = scanTheorem52(run.track!, { eta, alpha: k0.alpha, n });

@@ -104,7 +104,7 @@ export default defineClaim({
       const k0 = initialKernels(net0, p.data.X);
       const eta = rateFor({ rule: 'stability', fraction: s.stabilityFraction }, { n, d: p.dims.d, act, lamMax: trainedLamMax(k0, 'first') });
       const run = trainToConvergence(net0, p.data.X, p.data.y, {
-        optimizer: 'gd', layers: 'first', eta, relEll: s.relEll, cap: s.stepCap, context: `W7 n=${n} ${st}`,
+        optimizer: 'gd', layers: 'first', lr: eta, relEll: s.relEll, cap: s.stepCap, context: `W7 n=${n} ${st}`,
       });
       checks.push({ check: 'reach', step: run.steps, lhs: run.ratio, rhs: s.relEll });
       const a = afterConvergence(net0, run.net, p.data.X, k0);

@@ -121,7 +121,7 @@ export default defineClaim({
       const b = cfg.optimizer === 'gd' ? n : batch;
       const eta = rateFor({ rule: 'stability', fraction: s.stabilityFraction }, { n, d: p.dims.d, act, lamMax: trainedLamMax(k0, cfg.layers), batch: b });
       const run = trainToConvergence(p.net, p.data.X, p.data.y, {
-        optimizer: cfg.optimizer, layers: cfg.layers, eta, relEll: s.relEll, cap: s.cap,
+        optimizer: cfg.optimizer, layers: cfg.layers, lr: eta, relEll: s.relEll, cap: s.cap,
         ...(cfg.optimizer === 'sgd' ? { batchSize: batch, rng: rng.split(`sgd:${v}`) } : {}),
         context: `W7b n=${n} ${v}`,
       });

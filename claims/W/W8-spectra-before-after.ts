@@ -82,7 +82,7 @@ export default defineClaim({
     const k0 = initialKernels(p.net, p.data.X);
     const eta = rateFor({ rule: 'stability', fraction: s.stabilityFraction }, { n, d: p.dims.d, act: p.studentAct, lamMax: trainedLamMax(k0, 'first') });
     const run = trainToConvergence(p.net, p.data.X, p.data.y, {
-      optimizer: 'gd', layers: 'first', eta, relEll: s.relEll, cap: s.stepCap, context: `W8 n=${n}`,
+      optimizer: 'gd', layers: 'first', lr: eta, relEll: s.relEll, cap: s.stepCap, context: `W8 n=${n}`,
     });
     const a = afterConvergence(p.net, run.net, p.data.X, k0);
     const values: Record<string, number> = { steps: run.steps, ratio: run.ratio };

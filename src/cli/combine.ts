@@ -46,9 +46,13 @@ export function combineRuns(runs: RunResults[], reg: RegisteredClaim[]): RunResu
     startedAt: runs.map((r) => r.startedAt).sort()[0]!,
     finishedAt: newest.finishedAt,
     wallMs: runs.reduce((s, r) => s + r.wallMs, 0),
-    sources: runs.map((r) => ({
-      runId: r.runId, engineVersion: r.environment.engineVersion, finishedAt: r.finishedAt, claims: r.claims.map((c) => c.id).filter((id) => owner.get(id) === r),
-    })),
+    // A combined input (a committed results.json) brings its own sources: keep them, so the
+    // history of runs survives being combined again.
+    sources: runs.flatMap((r) => {
+      const mine = (ids: string[]) => ids.filter((id) => owner.get(id) === r);
+      const from = r.sources ?? [{ runId: r.runId, engineVersion: r.environment.engineVersion, finishedAt: r.finishedAt, claims: r.claims.map((c) => c.id) }];
+      return from.map((src) => ({ ...src, claims: mine(src.claims) })).filter((src) => src.claims.length > 0);
+    }),
     claims,
   };
 }
@@ -62,7 +66,7 @@ export async function combineCommand(files: string[], opts: { out?: string; clai
   if (opts.json) console.log(JSON.stringify(combined, null, 2));
   else {
     printSummary(combined);
-    console.log(`\ncombined ${runs.length} run(s), ${combined.claims.length} claims: ${path.relative(process.cwd(), out)}/results.json`);
+    console.log(`\ncombined ${runs.length} file(s) (${combined.sources?.length ?? runs.length} runs), ${combined.claims.length} claims: ${path.relative(process.cwd(), out)}/results.json`);
   }
   return combined.claims.every((c) => c.matchesExpected) ? 0 : 1;
 }

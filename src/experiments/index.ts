@@ -3,7 +3,7 @@
  * repository's claims (claims/W, claims/H) are built from. Cut by concept:
  *
  *  - settings/      what a claim runs on: Wang et al.'s aspect-ratio setting, teachers and
- *                   constants (w), Table 1's cases (w-table1); Hu et al.'s symmetric-init
+ *                   constants (w), Table 1's cases (w-table1), §6 on real data (w-real-data); Hu et al.'s symmetric-init
  *                   setting, targets and early-phase constants (h); one draw, several
  *                   students (student);
  *  - protocols/     the ways to train and compare: learning-rate rules (rates), Table 1 cases
@@ -11,13 +11,14 @@
  *                   linear model side by side (side-by-side, linear-models) and the early-phase
  *                   job built on it (early-phase), the linear model's own GD against its
  *                   closed form (linear-dynamics), the learning-rate sweep on one draw
- *                   (rate-sweep), training a copy (train-copy), a user's own network (inspect);
+ *                   (rate-sweep), §6's optimizers on real data (real-data-training), training a copy (train-copy), a user's own network (inspect);
  *                   the deep FC network and its Taylor linear model under SGD on the same
  *                   batches (deep-side-by-side, deep-linear-sgd);
  *  - measurements/  what is measured: changes of weights and kernels (changes), spikes and
  *                   alignments (spikes), spectral classes (spectral-classes), spectral edges
  *                   and shifts (spectral-edges), data concentration (concentration), kernel
- *                   gaps to expected and linear kernels (kernel-gaps), network–linear-model
+ *                   gaps to expected and linear kernels (kernel-gaps), NTK spectra before/after and
+ *                   sign accuracy (ntk-spectrum-change), network–linear-model
  *                   discrepancies (discrepancy), a loss split along the span of the inputs
  *                   (input-span), test error (test-error), Theorem 5.2's
  *                   inequalities (theorem-5-2), the float64 digits of kernel changes
@@ -32,6 +33,7 @@ export * from './settings/h';
 export * from './settings/student';
 export * from './settings/w';
 export * from './settings/w-table1';
+export * from './settings/w-real-data';
 
 export * from './protocols/convergence';
 export * from './protocols/deep-linear-sgd';
@@ -40,6 +42,7 @@ export * from './protocols/early-phase';
 export * from './protocols/linear-dynamics';
 export * from './protocols/linear-models';
 export * from './protocols/rate-sweep';
+export * from './protocols/real-data-training';
 export * from './protocols/rates';
 export * from './protocols/side-by-side';
 export * from './protocols/train-copy';
@@ -50,6 +53,7 @@ export * from './measurements/concentration';
 export * from './measurements/discrepancy';
 export * from './measurements/input-span';
 export * from './measurements/kernel-gaps';
+export * from './measurements/ntk-spectrum-change';
 export * from './measurements/spectral-classes';
 export * from './measurements/spectral-edges';
 export * from './measurements/spikes';

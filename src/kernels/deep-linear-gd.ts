@@ -28,9 +28,7 @@ import {
   type LinearGdRecord,
   type RecordAt,
   checkRate,
-  lossOf,
-  recorder,
-  residualInto,
+  gdInFunctionSpace,
 } from './linear-model';
 
 export interface DeepLinearGdOptions extends DeepLinearKernelOptions {
@@ -91,10 +89,10 @@ function linearOperator(X: Mat, k: DeepLinearCoefficients, opts: DeepLinearKerne
  * u(0) = 0. Throws if the predictions become non-finite (rate above the stability limit).
  */
 export function deepLinearModelGd(
-  X: Mat, y: ArrayLike<number>, k: DeepLinearCoefficients, eta: number, steps: number, opts: DeepLinearGdOptions = {},
+  X: Mat, y: ArrayLike<number>, k: DeepLinearCoefficients, lr: number, steps: number, opts: DeepLinearGdOptions = {},
 ): KernelGdResult {
   const op = `deepLinearModelGd${opts.context ? ` [${opts.context}]` : ''}`;
-  checkRate(op, eta, steps);
+  checkRate(op, lr, steps);
   const n = X.cols;
   if (X.rows < 1 || n < 1) throw new ShapeError(`${op}: X must be a non-empty d×n matrix, got ${shapeOf(X)}`);
   if (y.length !== n) throw new ShapeError(`${op}: X is ${shapeOf(X)} (d×n), y has length ${y.length}`);
@@ -106,27 +104,7 @@ export function deepLinearModelGd(
     assertFinite(op, 'Xtest', Xt);
   }
   const apply = linearOperator(X, k, opts, Xt);
-  const rec = recorder(opts.recordAt, steps);
-  const keep = opts.keepRecords ?? true;
-  const records: LinearGdRecord[] = [];
-  const yy = Float64Array.from(y as ArrayLike<number>);
   const u = new Float64Array(n);
   const ut = Xt ? new Float64Array(Xt.cols) : undefined;
-  const r = new Float64Array(n);
-  for (let t = 0; ; t++) {
-    if (rec(t)) {
-      const loss = lossOf(u, yy);
-      if (!Number.isFinite(loss)) throw new Error(`${op}: predictions became non-finite at step ${t} (η = ${eta})`);
-      const entry: LinearGdRecord = { step: t, train: u.slice(), loss };
-      if (ut) entry.test = ut.slice();
-      if (keep) records.push(entry);
-      opts.onRecord?.(entry);
-    }
-    if (t === steps) break;
-    residualInto(r, u, yy, op, t, eta);
-    apply(r, -eta / n, u, ut);
-  }
-  const out: KernelGdResult = { train: u, records, steps };
-  if (ut) out.test = ut;
-  return out;
+  return gdInFunctionSpace(op, y, lr, steps, u, ut, opts, (r, alpha) => apply(r, alpha, u, ut));
 }

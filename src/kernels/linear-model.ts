@@ -227,19 +227,19 @@ export function recorder(at: RecordAt | undefined, steps: number): (t: number) =
 }
 
 /** A GD rate must be finite and ≥ 0, the step count a non-negative integer. */
-export function checkRate(op: string, eta: number, steps: number): void {
-  if (!Number.isFinite(eta) || eta < 0) throw new RangeError(`${op}: the learning rate must be finite and ≥ 0, got ${eta}`);
+export function checkRate(op: string, lr: number, steps: number): void {
+  if (!Number.isFinite(lr) || lr < 0) throw new RangeError(`${op}: the learning rate must be finite and ≥ 0, got ${lr}`);
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`${op}: steps must be a non-negative integer, got ${steps}`);
 }
 
 /** r = u − y for the next GD step; a non-finite residual is a diverged run, named with step and rate. */
-export function residualInto(r: Float64Array, u: Float64Array, y: Float64Array, op: string, t: number, eta: number): void {
+export function residualInto(r: Float64Array, u: Float64Array, y: Float64Array, op: string, t: number, lr: number): void {
   let rr = 0;
   for (let i = 0; i < r.length; i++) {
     r[i] = u[i]! - y[i]!;
     rr += r[i]! * r[i]!;
   }
-  if (!Number.isFinite(rr)) throw new Error(`${op}: predictions became non-finite at step ${t} (η = ${eta})`);
+  if (!Number.isFinite(rr)) throw new Error(`${op}: predictions became non-finite at step ${t} (η = ${lr})`);
 }
 
 /** (1/(2n))‖u − y‖². */
@@ -259,11 +259,11 @@ export function lossOf(u: Float64Array, y: ArrayLike<number>): number {
  * Throws if the predictions become non-finite (rate above the stability limit).
  */
 export function linearModelGd(
-  Psi: Mat, y: ArrayLike<number>, eta: number, steps: number, opts: LinearGdOptions = {},
+  Psi: Mat, y: ArrayLike<number>, lr: number, steps: number, opts: LinearGdOptions = {},
 ): LinearGdResult {
   const ctx = opts.context ? ` [${opts.context}]` : '';
   const op = `linearModelGd${ctx}`;
-  checkRate(op, eta, steps);
+  checkRate(op, lr, steps);
   const p = Psi.rows, n = Psi.cols;
   if (y.length !== n) throw new ShapeError(`${op}: features are ${shapeOf(Psi)} (p×n), y has length ${y.length}`);
   assertFinite(op, 'Psi', Psi);
@@ -282,14 +282,14 @@ export function linearModelGd(
   const r = new Float64Array(n);
   const ut = Pt ? new Float64Array(Pt.cols) : undefined;
   const yy = Float64Array.from(y as ArrayLike<number>);
-  const step = eta / n;
+  const step = lr / n;
   for (let t = 0; ; t++) {
     matvec(Psi, beta, { trans: true, out: u, beta: 0 });
     if (rec(t) || t === steps) {
       if (Pt) matvec(Pt, beta, { trans: true, out: ut!, beta: 0 });
       if (rec(t)) {
         const loss = lossOf(u, yy);
-        if (!Number.isFinite(loss)) throw new Error(`${op}: predictions became non-finite at step ${t} (η = ${eta})`);
+        if (!Number.isFinite(loss)) throw new Error(`${op}: predictions became non-finite at step ${t} (η = ${lr})`);
         const entry: LinearGdRecord = { step: t, train: u.slice(), loss };
         if (ut) entry.test = ut.slice();
         if (opts.recordBeta) entry.beta = beta.slice();
@@ -298,7 +298,7 @@ export function linearModelGd(
       }
     }
     if (t === steps) break;
-    residualInto(r, u, yy, op, t, eta);
+    residualInto(r, u, yy, op, t, lr);
     matvec(Psi, r, { alpha: -step, out: beta, beta: 1 });
   }
   const out: LinearGdResult = { beta, train: u.slice(), records, steps };
@@ -332,11 +332,11 @@ export interface KernelGdResult {
  * u'(t+1) = u'(t) − (η/n) K(X, X')ᵀ (u(t) − y). From u(0) = 0 (or `u0`).
  */
 export function linearModelGdKernel(
-  K: Mat, y: ArrayLike<number>, eta: number, steps: number, opts: KernelGdOptions = {},
+  K: Mat, y: ArrayLike<number>, lr: number, steps: number, opts: KernelGdOptions = {},
 ): KernelGdResult {
   const ctx = opts.context ? ` [${opts.context}]` : '';
   const op = `linearModelGdKernel${ctx}`;
-  checkRate(op, eta, steps);
+  checkRate(op, lr, steps);
   const n = K.rows;
   if (K.cols !== n) throw new ShapeError(`${op}: K must be square, got ${shapeOf(K)}`);
   if (y.length !== n) throw new ShapeError(`${op}: K is ${shapeOf(K)}, y has length ${y.length}`);
@@ -354,25 +354,41 @@ export function linearModelGdKernel(
     if (opts.testU0.length !== ut.length) throw new ShapeError(`${op}: testU0 has length ${opts.testU0.length}, expected ${ut.length}`);
     ut.set(Array.from(opts.testU0));
   }
+  return gdInFunctionSpace(op, y, lr, steps, u, ut, opts, (r, alpha) => {
+    if (Kc) matvec(Kc, r, { trans: true, alpha, out: ut!, beta: 1 });
+    matvec(K, r, { alpha, out: u, beta: 1 });
+  });
+}
+
+/**
+ * The GD loop in function space shared by the kernel linear models (linearModelGdKernel,
+ * deepLinearModelGd): each step r = u − y, then `addKr(r, −η/n)` adds −(η/n)·K r to u (and
+ * −(η/n)·K(X, X′)ᵀ r to the test predictions ut); predictions recorded where `recordAt` says.
+ */
+export function gdInFunctionSpace(
+  op: string, y: ArrayLike<number>, lr: number, steps: number, u: Float64Array, ut: Float64Array | undefined,
+  opts: { recordAt?: RecordAt; onRecord?: (rec: LinearGdRecord) => void; keepRecords?: boolean },
+  addKr: (r: Float64Array, alpha: number) => void,
+): KernelGdResult {
+  const n = u.length;
   const rec = recorder(opts.recordAt, steps);
   const keep = opts.keepRecords ?? true;
   const records: LinearGdRecord[] = [];
   const yy = Float64Array.from(y as ArrayLike<number>);
   const r = new Float64Array(n);
-  const step = eta / n;
+  const alpha = -(lr / n);
   for (let t = 0; ; t++) {
     if (rec(t)) {
       const loss = lossOf(u, yy);
-      if (!Number.isFinite(loss)) throw new Error(`${op}: predictions became non-finite at step ${t} (η = ${eta})`);
+      if (!Number.isFinite(loss)) throw new Error(`${op}: predictions became non-finite at step ${t} (η = ${lr})`);
       const entry: LinearGdRecord = { step: t, train: u.slice(), loss };
       if (ut) entry.test = ut.slice();
       if (keep) records.push(entry);
       opts.onRecord?.(entry);
     }
     if (t === steps) break;
-    residualInto(r, u, yy, op, t, eta);
-    if (Kc) matvec(Kc, r, { trans: true, alpha: -step, out: ut!, beta: 1 });
-    matvec(K, r, { alpha: -step, out: u, beta: 1 });
+    residualInto(r, u, yy, op, t, lr);
+    addKr(r, alpha);
   }
   const out: KernelGdResult = { train: u, records, steps };
   if (ut) out.test = ut;

@@ -40,7 +40,7 @@ export interface ParameterUpdate {
 
 /** p ← p − (the optimizer's step), in place. */
 export function updateParameters(u: ParameterUpdate): void {
-  const { optimizer, params: p, grad: g, state, lr: eta, step: t, hyper } = u;
+  const { optimizer, params: p, grad: g, state, lr, step: t, hyper } = u;
   const len = p.length;
   if (g.length !== len) throw new RangeError(`updateParameters: ${len} parameters but ${g.length} gradient entries`);
   if ((optimizer === 'gd' || optimizer === 'sgd') && hyper.momentum !== 0) {
@@ -50,7 +50,7 @@ export function updateParameters(u: ParameterUpdate): void {
     for (let i = 0; i < len; i++) {
       const ui = mu * vel[i]! + g[i]!;
       vel[i] = ui;
-      p[i] -= eta * ui;
+      p[i] -= lr * ui;
     }
     return;
   }
@@ -58,16 +58,16 @@ export function updateParameters(u: ParameterUpdate): void {
   if (be.optimizerUpdate && len >= NATIVE_PASS_MIN) {
     // The loops below, operation for operation, in the addon on the BLAS threads (bit-identical:
     // test/engine/native-passes.test.ts). Adam's bias corrections are formed here, as below.
-    if (optimizer === 'gd' || optimizer === 'sgd') be.optimizerUpdate(0, p, g, null, null, len, eta, 0, 0, 1, 1, 0);
+    if (optimizer === 'gd' || optimizer === 'sgd') be.optimizerUpdate(0, p, g, null, null, len, lr, 0, 0, 1, 1, 0);
     else if (optimizer === 'adam') {
-      be.optimizerUpdate(1, p, g, state.m!, state.v!, len, eta, hyper.beta1, hyper.beta2, 1 - hyper.beta1 ** t, 1 - hyper.beta2 ** t, hyper.epsAdam);
-    } else be.optimizerUpdate(2, p, g, null, state.v!, len, eta, 0, 0, 1, 1, hyper.epsAdagrad);
+      be.optimizerUpdate(1, p, g, state.m!, state.v!, len, lr, hyper.beta1, hyper.beta2, 1 - hyper.beta1 ** t, 1 - hyper.beta2 ** t, hyper.epsAdam);
+    } else be.optimizerUpdate(2, p, g, null, state.v!, len, lr, 0, 0, 1, 1, hyper.epsAdagrad);
     return;
   }
   switch (optimizer) {
     case 'gd':
     case 'sgd':
-      for (let i = 0; i < len; i++) p[i] -= eta * g[i]!;
+      for (let i = 0; i < len; i++) p[i] -= lr * g[i]!;
       return;
     case 'adam': {
       // Kingma & Ba, Algorithm 1, with bias corrections folded into the step size.
@@ -81,7 +81,7 @@ export function updateParameters(u: ParameterUpdate): void {
         const vi = b2 * vv[i]! + (1 - b2) * gi * gi;
         mm[i] = mi;
         vv[i] = vi;
-        p[i] -= (eta * (mi / c1)) / (Math.sqrt(vi / c2) + epsAdam);
+        p[i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + epsAdam);
       }
       return;
     }
@@ -91,7 +91,7 @@ export function updateParameters(u: ParameterUpdate): void {
         const gi = g[i]!;
         const a = acc[i]! + gi * gi;
         acc[i] = a;
-        p[i] -= (eta * gi) / (Math.sqrt(a) + hyper.epsAdagrad);
+        p[i] -= (lr * gi) / (Math.sqrt(a) + hyper.epsAdagrad);
       }
       return;
     }

@@ -43,6 +43,12 @@ describe('combineRuns', () => {
     expect(parseResults(JSON.stringify(c)).sources!.length).toBe(2);
   });
 
+  it('a combined run combined again keeps the runs it came from (its sources), not itself as one run', () => {
+    const first = combineRuns([a], reg);
+    const again = combineRuns([first, b], reg);
+    expect(again.sources!.map((s) => [s.runId, s.claims])).toEqual([['run-a', ['T1']], ['run-b', ['T4']]]);
+  });
+
   it('refuses a shard, a claim given twice, another tier, and a claim whose file plans other jobs', () => {
     expect(() => combineRuns([{ ...a, shard: { index: 1, count: 2 } }, b], reg)).toThrow(/shard 1\/2: merge its shards first/);
     expect(() => combineRuns([a, { ...a, runId: 'again' }], reg)).toThrow(/claim T1 is in both run-a and again/);

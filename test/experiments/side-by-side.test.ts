@@ -41,7 +41,7 @@ describe('side by side (network and linear model)', () => {
       const lin = linearModelSpec('lin', task.X, task.Xtest, task.act, 'second', task.traceSigmaSq);
       const got = new Map<number, { tr: Float64Array; te: Float64Array }>();
       sideBySide(task.net, task.X, task.y, {
-        layers: 'second', eta, steps, recordAt: at, linear: [lin], Xtest: task.Xtest, ytest: task.ytest,
+        layers: 'second', lr: eta, steps, recordAt: at, linear: [lin], Xtest: task.Xtest, ytest: task.ytest,
         onNetRecord: (t, tr, te) => got.set(t, { tr: tr.slice(), te: te.slice() }),
       });
       for (const t of at.slice(1)) {
@@ -58,10 +58,10 @@ describe('side by side (network and linear model)', () => {
     type Outputs = Map<number, { tr: Float64Array; te: Float64Array }>;
     for (const layers of ['first', 'both'] as const) {
       const lin = linearModelSpec('lin', task.X, task.Xtest, task.act, layers, task.traceSigmaSq);
-      const eta = rateFromFeatures(lin.train, 0.25).eta;
+      const eta = rateFromFeatures(lin.train, 0.25).lr;
       const net: Outputs = new Map(), model: Outputs = new Map();
       const r = sideBySide(task.net, task.X, task.y, {
-        layers, eta, steps, recordAt: at, linear: [lin], Xtest: task.Xtest, ytest: task.ytest,
+        layers, lr: eta, steps, recordAt: at, linear: [lin], Xtest: task.Xtest, ytest: task.ytest,
         onNetRecord: (t, tr, te) => net.set(t, { tr: tr.slice(), te: te.slice() }),
         onLinRecord: (_, t, tr, te) => model.set(t, { tr: tr.slice(), te: te.slice() }),
       });
@@ -104,13 +104,13 @@ describe('side by side (network and linear model)', () => {
     const task = hTask(rngFor(9, 'hdyn'), sizes, 'erf', { target: 'erfSign', nTest: 20 });
     const lin = linearModelSpec('lin', task.X, task.Xtest, task.act, 'first', task.traceSigmaSq);
     const rate = rateFromFeatures(lin.train, 0.25);
-    const T = earlyHorizon(sizes.d, rate.eta, 2);
+    const T = earlyHorizon(sizes.d, rate.lr, 2);
     const r = sideBySide(task.net, task.X, task.y, {
-      layers: 'first', eta: rate.eta, steps: T, recordAt: recordGrid(T, T, 100), linear: [lin], Xtest: task.Xtest, ytest: task.ytest,
+      layers: 'first', lr: rate.lr, steps: T, recordAt: recordGrid(T, T, 100), linear: [lin], Xtest: task.Xtest, ytest: task.ytest,
     });
     expect(r.records[0]!.lin.lin!.discTrain).toBeLessThan(1e-28);
     const plain = cloneNet(task.net);
-    train(plain, task.X, task.y, { optimizer: 'gd', lr: { first: rate.eta, second: 0 }, layers: 'first', maxSteps: T });
+    train(plain, task.X, task.y, { optimizer: 'gd', lr: { first: rate.lr, second: 0 }, layers: 'first', maxSteps: T });
     expect(relDiff(forward(r.net, task.X).f, forward(plain, task.X).f)).toBeLessThan(1e-12);
     // The sup is the largest recorded value at t ≤ T.
     const s = supUpTo(r.records, T, 'lin', 'discTrain');
@@ -124,7 +124,7 @@ describe('side by side (network and linear model)', () => {
     const best = optimalLinearModel(lin.train, task.y, lin.test);
     expect(best.rank).toBe(5); // the ν row of ψ1 is 0 for erf
     const rate = rateFromFeatures(lin.train, 0.45);
-    const gd = linearModelGd(lin.train, task.y, rate.eta, 4000, { testFeatures: lin.test });
+    const gd = linearModelGd(lin.train, task.y, rate.lr, 4000, { testFeatures: lin.test });
     expect(relDiff(gd.train, best.train)).toBeLessThan(1e-9);
     expect(relDiff(gd.test!, best.test!)).toBeLessThan(1e-9);
   });

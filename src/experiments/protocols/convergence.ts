@@ -52,7 +52,7 @@ export function trainedLamMax(init: InitialKernels, layers: Layers): number {
 export interface ConvergenceConfig {
   optimizer: 'gd' | 'sgd';
   layers: Layers;
-  eta: number;
+  lr: number;
   /** Stop when ℓ_t/ℓ_0 ≤ relEll (the loss L falls by relEll²). */
   relEll: number;
   /** Step cap for GD, epoch cap for SGD. */
@@ -85,7 +85,7 @@ export interface Track {
 export interface ConvergenceRun {
   net0: TwoLayerNet;
   net: TwoLayerNet;
-  eta: number;
+  lr: number;
   /** Optimizer steps (GD) taken; epochs for SGD are in `epochs`. */
   steps: number;
   epochs: number;
@@ -145,7 +145,7 @@ export function trainToConvergence(net0: TwoLayerNet, X: Mat, y: ArrayLike<numbe
   const stochastic = cfg.optimizer === 'sgd';
   const result = train(net, X, y, {
     optimizer: cfg.optimizer,
-    lr: cfg.eta,
+    lr: cfg.lr,
     layers: cfg.layers,
     relLossBelow: cfg.relEll * cfg.relEll,
     ...(stochastic ? { maxEpochs: cfg.cap, batchSize: cfg.batchSize, rng: cfg.rng } : { maxSteps: cfg.cap }),
@@ -159,7 +159,7 @@ export function trainToConvergence(net0: TwoLayerNet, X: Mat, y: ArrayLike<numbe
   const ellT = Math.sqrt(2 * n * (divergence ? divergence.loss : result.finalLoss));
   const ratio = ellT / ell0;
   return {
-    net0, net: result.net, eta: cfg.eta, steps: result.steps, epochs: result.epochs, ell0, ellT, ratio,
+    net0, net: result.net, lr: cfg.lr, steps: result.steps, epochs: result.epochs, ell0, ellT, ratio,
     reached: !divergence && ratio <= cfg.relEll,
     hitCap: result.hitCap,
     diverged: divergence !== undefined, stoppedBy: result.stoppedBy,

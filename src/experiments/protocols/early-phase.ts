@@ -89,12 +89,12 @@ export function earlyPhaseJob(rng: Rng, o: EarlyPhaseOptions): EarlyPhaseOutput 
     const net = m === sizes.m ? withActivation(task.net, act) : widthVariant(rng, sizes, m, v.act);
     const lin = linearModelSpec('lin', task.X, task.Xtest, act, o.layers, task.traceSigmaSq);
     const rate = rateFromFeatures(lin.train, o.rateFraction);
-    const T = earlyHorizon(o.d, rate.eta, o.c);
+    const T = earlyHorizon(o.d, rate.lr, o.c);
     const total = o.keepDetail ? Math.max(T, Math.round(o.detailHorizon * T)) : T;
     let netT: { train: Float64Array; test: Float64Array } | undefined;
     let linT: { train: Float64Array; test: Float64Array } | undefined;
     const r = sideBySide(net, task.X, task.y, {
-      layers: o.layers, eta: rate.eta, steps: total, recordAt: recordGrid(T, total, o.recordPoints), linear: [lin],
+      layers: o.layers, lr: rate.lr, steps: total, recordAt: recordGrid(T, total, o.recordPoints), linear: [lin],
       Xtest: task.Xtest, ytest: task.ytest, context: `${o.context} ${v.key}`,
       onNetRecord: (t, train, test) => { if (t === T) netT = { train: train.slice(), test: test.slice() }; },
       onLinRecord: (_, t, train, test) => { if (t === T) linT = { train: train.slice(), test: test.slice() }; },
@@ -113,8 +113,8 @@ export function earlyPhaseJob(rng: Rng, o: EarlyPhaseOptions): EarlyPhaseOutput 
       meta[`rank_${k}`] = best.rank;
     }
     Object.assign(meta, {
-      [`m_${k}`]: m, [`eta_${k}`]: Number(rate.eta.toPrecision(6)), [`limit_${k}`]: Number(rate.limit.toPrecision(6)),
-      [`T_${k}`]: T, [`etaT/n_${k}`]: Number(((rate.eta * T) / sizes.n).toPrecision(4)),
+      [`m_${k}`]: m, [`eta_${k}`]: Number(rate.lr.toPrecision(6)), [`limit_${k}`]: Number(rate.limit.toPrecision(6)),
+      [`T_${k}`]: T, [`etaT/n_${k}`]: Number(((rate.lr * T) / sizes.n).toPrecision(4)),
       [`netLossT_${k}`]: Number(atT.netTrainLoss.toPrecision(4)), [`linLossT_${k}`]: Number(atT.lin.lin!.trainLoss.toPrecision(4)),
       [`stoppedBy_${k}`]: r.stoppedBy,
     });

@@ -18,7 +18,7 @@ import { eigh, gram, matvec } from '../../linalg/ops';
  * `eig` (eigh(K)) may be passed when K is reused.
  */
 export function spectralPowerResidual(
-  K: Mat, e0: ArrayLike<number>, eta: number, steps: readonly number[], eig: { values: Float64Array; vectors: Mat } = eigh(K),
+  K: Mat, e0: ArrayLike<number>, lr: number, steps: readonly number[], eig: { values: Float64Array; vectors: Mat } = eigh(K),
 ): Map<number, Float64Array> {
   const n = K.rows;
   if (K.cols !== n || e0.length !== n) throw new ShapeError(`spectralPowerResidual: K is ${shapeOf(K)}, e0 has ${e0.length}`);
@@ -27,17 +27,17 @@ export function spectralPowerResidual(
   const out = new Map<number, Float64Array>();
   const w = new Float64Array(n);
   for (const t of steps) {
-    for (let k = 0; k < n; k++) w[k] = c[k]! * Math.pow(1 - (eta * values[k]!) / n, t);
+    for (let k = 0; k < n; k++) w[k] = c[k]! * Math.pow(1 - (lr * values[k]!) / n, t);
     out.set(t, matvec(V, w));
   }
   return out;
 }
 
 /** M = I − (η/n)K (n×n), formed once for the step-by-step matrix power e ← M e. */
-export function iterationMatrix(K: Mat, eta: number): Mat {
+export function iterationMatrix(K: Mat, lr: number): Mat {
   const n = K.rows;
   const M = zeros(n, n);
-  const s = eta / n;
+  const s = lr / n;
   for (let j = 0; j < n; j++) {
     for (let i = 0; i < n; i++) M.data[i + j * n] = (i === j ? 1 : 0) - s * K.data[K.offset + i + j * K.ld]!;
   }
@@ -62,7 +62,7 @@ export interface StepCase {
 export interface LinearDynamicsCheck {
   fraction: number;
   /** The rate used, η = fraction · 2n/λ_max(K). */
-  eta: number;
+  lr: number;
   /** The stability limit 2n/λ_max(K), K = ΨᵀΨ. */
   limit: number;
   /**
@@ -116,8 +116,8 @@ export function linearDynamicsCheck(
   const limit = (2 * n) / eig.values[n - 1]!;
   const tol = opts.identityTol ?? 1e-10;
   return opts.fractions.map((fraction) => {
-    const eta = fraction * limit;
-    const M = iterationMatrix(K, eta);
+    const lr = fraction * limit;
+    const M = iterationMatrix(K, lr);
     let e: Float64Array = new Float64Array(n);
     let e0: Float64Array = new Float64Array(n);
     let e0norm = 0;
@@ -126,7 +126,7 @@ export function linearDynamicsCheck(
     const monotoneAll: StepCase[] = [];
     let identityWorst = 0;
     let lastResidual: Float64Array = new Float64Array(n);
-    const res = linearModelGd(Psi, y, eta, opts.steps, {
+    const res = linearModelGd(Psi, y, lr, opts.steps, {
       recordAt: 'every',
       keepRecords: false,
       ...(opts.beta0 ? { beta0: opts.beta0 } : {}),
@@ -151,10 +151,10 @@ export function linearDynamicsCheck(
       },
     });
     const T = res.steps;
-    const closed = spectralPowerResidual(K, e0, eta, [T], eig).get(T)!;
+    const closed = spectralPowerResidual(K, e0, lr, [T], eig).get(T)!;
     const spectral = { step: T, lhs: distance(lastResidual, closed), rhs: tol * e0norm };
     return {
-      eta, limit, fraction,
+      lr, limit, fraction,
       identity: keepFailuresAndTightest(identityAll),
       identityWorst: Math.max(identityWorst, e0norm > 0 ? spectral.lhs / e0norm : 0),
       spectral,
@@ -170,8 +170,8 @@ export function linearResidualGrowth(
   opts: LinearModelOptions & { beta0?: Float64Array } = {},
 ): number {
   const Psi = linearFeatures(X, act, which, opts);
-  const eta = fraction * stabilityLimitFeatures(Psi);
-  const res = linearModelGd(Psi, y, eta, steps, { ...(opts.beta0 ? { beta0: opts.beta0 } : {}), keepRecords: true });
+  const lr = fraction * stabilityLimitFeatures(Psi);
+  const res = linearModelGd(Psi, y, lr, steps, { ...(opts.beta0 ? { beta0: opts.beta0 } : {}), keepRecords: true });
   const first = res.records[0]!.train, last = res.records[res.records.length - 1]!.train;
   return distance(last, y) / distance(first, y);
 }

@@ -76,7 +76,7 @@ export function rateFor(choice: RateRule, p: { n: number; d: number; act: Activa
 /** The rate of a side-by-side run: a fraction of the linear model's stability limit (H6–H12). */
 export interface LinearModelRate {
   /** The rate used: fraction · limit. */
-  eta: number;
+  lr: number;
   /** 2n/λ_max(ΨᵀΨ), the GD stability limit of the linear model under the (1/(2n)) loss. */
   limit: number;
   /** λ_max(Θlin) = 2n/limit. */
@@ -88,7 +88,7 @@ export interface LinearModelRate {
 export function rateFromFeatures(Psi: Mat, fraction: number): LinearModelRate {
   if (!(fraction > 0 && fraction < 1)) throw new RangeError(`rateFromFeatures: fraction must be in (0, 1), got ${fraction}`);
   const limit = stabilityLimitFeatures(Psi);
-  return { eta: fraction * limit, limit, lambdaMax: (2 * Psi.cols) / limit, fraction };
+  return { lr: fraction * limit, limit, lambdaMax: (2 * Psi.cols) / limit, fraction };
 }
 
 /** The theorems' early horizon T = ⌊c·d·ln d/η⌋ steps (at least 1). */

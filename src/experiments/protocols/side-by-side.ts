@@ -70,7 +70,7 @@ export interface SideBySideConfig {
   /** Which layers the network trains: η1 = η, η2 = 0 ('first'); η1 = 0, η2 = η ('second'); η1 = η2 = η ('both'). */
   layers: LinearModelLayers;
   /** The common rate (network and linear models). */
-  eta: number;
+  lr: number;
   /** Steps to run (≥ the largest step in recordAt). */
   steps: number;
   /** Steps at which both are evaluated (0 = initialisation). */
@@ -176,7 +176,7 @@ export function sideBySide(net0: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg:
       throw new ShapeError(`sideBySide${ctx}: linear model '${L.name}' has ${shapeOf(L.train)} / ${shapeOf(L.test)} features for n = ${n}, n' = ${nt}`);
     }
     const m = new Map<number, { train: Float64Array; test: Float64Array }>();
-    linearModelGd(L.train, y, cfg.eta, cfg.steps, {
+    linearModelGd(L.train, y, cfg.lr, cfg.steps, {
       testFeatures: L.test, recordAt: at, keepRecords: false, context: `${cfg.context ?? ''} linear '${L.name}'`,
       onRecord: (r) => m.set(r.step, { train: r.train, test: r.test! }),
     });
@@ -191,7 +191,7 @@ export function sideBySide(net0: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg:
     // With W fixed, GD on v moves the outputs by f_{t+1} = f_t − (η2/n) ΦᵀΦ (f_t − y) on X and
     // f_{t+1}(X') = f_t(X') − (η2/n) Φ'ᵀΦ (f_t − y): the network's GD in function space, exact.
     const k = secondLayerKernels(net0, X, cfg.Xtest);
-    linearModelGdKernel(k.K, y, cfg.eta, cfg.steps, {
+    linearModelGdKernel(k.K, y, cfg.lr, cfg.steps, {
       u0: k.f0, crossKernel: k.Kcross, testU0: k.f0Test, recordAt: at, keepRecords: false,
       context: `${cfg.context ?? ''} network (second layer, function space)`,
       onRecord: (rec) => netPred.set(rec.step, { train: rec.train, test: rec.test! }),
@@ -205,7 +205,7 @@ export function sideBySide(net0: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg:
     const copy = cloneNet(net0);
     const res = train(copy, X, y, {
       optimizer: 'gd',
-      lr: cfg.layers === 'first' ? { first: cfg.eta, second: 0 } : cfg.eta,
+      lr: cfg.layers === 'first' ? { first: cfg.lr, second: 0 } : cfg.lr,
       layers: cfg.layers,
       maxSteps: cfg.steps,
       ...(cfg.context ? { context: cfg.context } : {}),

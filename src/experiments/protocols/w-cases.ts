@@ -38,7 +38,7 @@ export interface CaseRunOptions {
 export interface CaseRun {
   key: string;
   label: string;
-  rate: number;
+  lr: number;
   /**
    * The network training produced. When the run diverged, its best iterate before the
    * blow-up: the snapshot with the lowest full-batch training loss among those taken
@@ -102,7 +102,7 @@ export function runCase(net0: TwoLayerNet, X: Mat, y: Float64Array, o: CaseRunOp
   });
   const d = result.divergence;
   return {
-    key, label: variantLabel(o.caseId, o.reading, o.schedule), rate, net: result.net, result, diverged: d !== undefined,
+    key, label: variantLabel(o.caseId, o.reading, o.schedule), lr: rate, net: result.net, result, diverged: d !== undefined,
     ...(d ? { divergence: d.reason } : {}), netEpoch: d ? d.snapshotEpoch : result.epochs,
     steps: result.steps, epochs: result.epochs, finalLoss: d ? d.loss : result.finalLoss, converged: result.converged,
     hitCap: d ? false : !result.converged, ms: performance.now() - t0,

@@ -1,0 +1,83 @@
+/**
+ * Training a copy of a deep network on two-class real data with one of §6's optimizers of
+ * Wang et al. (W15), recording train and test accuracy along the way — through the engine's
+ * train() (GD full batch; SGD with heavy-ball momentum and Adam on shuffled minibatches), for
+ * a fixed number of epochs. X is d×n (columns are samples).
+ */
+import { cloneDeepNet, deepPredict, type DeepNet } from '../../model/deep';
+import type { Rng } from '../../random';
+import { type TrainOutcome, train } from '../../train/train';
+import { signAccuracy } from '../measurements/ntk-spectrum-change';
+import {
+  type RealDataOptimizer, type RealDataReading, type WRealDataProblem, W_REAL_DATA_OPTIMIZERS, realDataRates,
+} from '../settings/w-real-data';
+
+export interface RealDataRun {
+  /** The trained copy (the snapshot train() returns when the run diverged). */
+  net: DeepNet;
+  outcome: TrainOutcome<DeepNet>;
+  diverged: boolean;
+  /** [epoch, accuracy] at epoch 0 and every `recordEvery` epochs, and at the last epoch. */
+  trainAccuracy: [number, number][];
+  testAccuracy: [number, number][];
+  /** Accuracy of the returned network on the training and test sets. */
+  finalTrainAccuracy: number;
+  finalTestAccuracy: number;
+  rates: { W: number[]; v: number };
+  ms: number;
+}
+
+export interface RealDataTrainOptions {
+  epochs: number;
+  /** Record accuracies every this many epochs (default: about 20 points along the run). */
+  recordEvery?: number;
+  /** Minibatch shuffling stream (SGD, Adam). */
+  rng: Rng;
+  context: string;
+}
+
+/** Trains a copy of p.net (left untouched) with the optimizer's paper rate under `reading`. */
+export function trainRealData(
+  p: WRealDataProblem, optimizer: RealDataOptimizer, reading: RealDataReading, opts: RealDataTrainOptions,
+): RealDataRun {
+  const { X, y, Xtest, ytest } = p.data;
+  const spec = W_REAL_DATA_OPTIMIZERS[optimizer];
+  const n = X.cols;
+  const stepsPerEpoch = spec.batch === undefined ? 1 : Math.ceil(n / spec.batch);
+  const every = opts.recordEvery ?? Math.max(1, Math.round(opts.epochs / 20));
+  const rates = realDataRates(optimizer, reading, p.widths);
+  const trainAccuracy: [number, number][] = [];
+  const testAccuracy: [number, number][] = [];
+  const t0 = performance.now();
+  const outcome = train(cloneDeepNet(p.net), X, y, {
+    optimizer,
+    lr: rates,
+    layers: 'both',
+    ...(spec.batch !== undefined ? { batchSize: spec.batch } : {}),
+    ...(spec.momentum !== undefined ? { momentum: spec.momentum } : {}),
+    maxEpochs: opts.epochs,
+    rng: opts.rng,
+    onDivergence: 'return',
+    context: opts.context,
+    observers: [{
+      at: (step) => step % stepsPerEpoch === 0 && ((step / stepsPerEpoch) % every === 0 || step / stepsPerEpoch === opts.epochs),
+      needsLoss: false,
+      fn: (s) => {
+        // A blown-up iterate (NaN outputs) is not recorded: the curve stops where it was finite.
+        const f = deepPredict(s.net, X);
+        if (!f.every(Number.isFinite)) return;
+        const epoch = s.step / stepsPerEpoch;
+        trainAccuracy.push([epoch, signAccuracy(f, y)]);
+        testAccuracy.push([epoch, signAccuracy(deepPredict(s.net, Xtest), ytest)]);
+      },
+    }],
+  });
+  const ms = performance.now() - t0;
+  const net = outcome.net;
+  return {
+    net, outcome, diverged: outcome.stoppedBy === 'diverged', trainAccuracy, testAccuracy,
+    finalTrainAccuracy: signAccuracy(deepPredict(net, X), y),
+    finalTestAccuracy: signAccuracy(deepPredict(net, Xtest), ytest),
+    rates, ms,
+  };
+}

@@ -24,6 +24,14 @@ char *openblas_get_config(void);
 char *openblas_get_corename(void);
 }
 
+// native/vec_tanh.cc: tanh and sech² four lanes at a time, bit-identical to act::one's case 3.
+namespace ntkv_vec {
+bool tanhVecAvailable();
+bool tanhVecEnabled();
+void setTanhVecForcedOff(bool off);
+void tanhRaw(const double *z, double *f, double *d, long long n);
+}  // namespace ntkv_vec
+
 namespace {
 
 struct Buf {
@@ -458,9 +466,25 @@ inline void one(int id, double x, double param, double &f, double &d) {
   }
 }
 
+// Entries are taken in blocks of kBlock: tanh's σ and σ' come four lanes at a time from
+// native/vec_tanh.cc (the same numbers as one() gives), the affine map stays as below.
+constexpr long long kBlock = 256;
+inline bool vectorized(int id) { return id == 3 && ntkv_vec::tanhVecEnabled(); }
+
 void range(int id, const double *src, double *outF, double *outD, long long lo, long long hi, double param, double shift,
            double inv) {
   double f, d;
+  if (vectorized(id)) {
+    double fb[kBlock], db[kBlock];
+    for (long long b0 = lo; b0 < hi; b0 += kBlock) {
+      const long long len = std::min(kBlock, hi - b0);
+      ntkv_vec::tanhRaw(src + b0, fb, outD ? db : nullptr, len);
+      for (long long k = 0; k < len; ++k) outF[b0 + k] = (fb[k] - shift) * inv;
+      if (outD)
+        for (long long k = 0; k < len; ++k) outD[b0 + k] = db[k] * inv;
+    }
+    return;
+  }
   for (long long i = lo; i < hi; ++i) {
     one(id, src[i], param, f, d);
     outF[i] = (f - shift) * inv;
@@ -519,6 +543,19 @@ namespace act {
 void gradRange(int id, const double *Z, const double *v, const double *r, double *G, long long h, long long j0,
                long long j1, double param, double inv) {
   double f, d;
+  if (vectorized(id)) {
+    double fb[kBlock], db[kBlock];
+    for (long long j = j0; j < j1; ++j) {
+      const double rj = r[j];
+      for (long long b0 = 0; b0 < h; b0 += kBlock) {
+        const long long len = std::min(kBlock, h - b0);
+        ntkv_vec::tanhRaw(Z + j * h + b0, fb, db, len);
+        double *g = G + j * h + b0;
+        for (long long k = 0; k < len; ++k) g[k] = v[b0 + k] * rj * (db[k] * inv);
+      }
+    }
+    return;
+  }
   for (long long j = j0; j < j1; ++j) {
     const double rj = r[j];
     const double *z = Z + j * h;
@@ -591,8 +628,23 @@ Napi::Value ActApplyWeighted(const Napi::CallbackInfo &info) {
   const double inv = 1.0 / scale;
   double *z = Z.p, *F = outF.p, *M = outM.p;
   const double *vp = v.p;
+  const bool vec = act::vectorized((int)id);
   parallelFor(n, h > 0 ? std::max(2LL, 65536 / h) : 2, [=](long long j0, long long j1) {
     double f, d;
+    if (vec) {
+      // Blocks of a column: σ, σ' of the block first (it may be Z itself), then the writes.
+      double fb[act::kBlock], db[act::kBlock];
+      for (long long j = j0; j < j1; ++j)
+        for (long long b0 = 0; b0 < h; b0 += act::kBlock) {
+          const long long len = std::min(act::kBlock, h - b0), k0 = b0 + j * h;
+          ntkv_vec::tanhRaw(z + k0, fb, db, len);
+          for (long long k = 0; k < len; ++k) {
+            F[k0 + k] = (fb[k] - shift) * inv;
+            M[k0 + k] = vp[b0 + k] * (db[k] * inv);
+          }
+        }
+      return;
+    }
     for (long long j = j0; j < j1; ++j)
       for (long long i = 0; i < h; ++i) {
         const long long k = i + j * h;
@@ -727,6 +779,14 @@ Napi::Value SetThreads(const Napi::CallbackInfo &info) {
   return env.Undefined();
 }
 
+// vectorMath(off?) -> whether tanh takes the four-lane path of vec_tanh.cc; with a boolean
+// argument, first forces it off (true) or lets it on again (false). For tests: the two paths
+// must give the same bits.
+Napi::Value VectorMath(const Napi::CallbackInfo &info) {
+  if (info.Length() > 0 && info[0].IsBoolean()) ntkv_vec::setTanhVecForcedOff(info[0].As<Napi::Boolean>().Value());
+  return Napi::Boolean::New(info.Env(), ntkv_vec::tanhVecEnabled());
+}
+
 Napi::Value GetThreads(const Napi::CallbackInfo &info) {
   return Napi::Number::New(info.Env(), openblas_get_num_threads());
 }
@@ -739,6 +799,7 @@ Napi::Value Info(const Napi::CallbackInfo &info) {
   o.Set("config", Napi::String::New(env, cfg ? cfg : "unknown"));
   o.Set("corename", Napi::String::New(env, core ? core : "unknown"));
   o.Set("threads", Napi::Number::New(env, openblas_get_num_threads()));
+  o.Set("vectorTanh", Napi::Boolean::New(env, ntkv_vec::tanhVecAvailable()));
   return o;
 }
 
@@ -762,6 +823,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("vectorMath", Napi::Function::New(env, VectorMath));
+  ntkv_vec::tanhVecAvailable();  // settle the self-check before any pass runs threads
   return exports;
 }
 

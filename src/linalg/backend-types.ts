@@ -99,6 +99,12 @@ export interface LinalgBackend {
    * with ntk, Gx ← CK + K1; then CK, K1 (and Gx) are symmetrized.
    */
   kernelsFinish?(CK: Float64Array, K1: Float64Array, Gx: Float64Array, n: number, ntk: boolean): void;
+  /**
+   * Optional (native): whether tanh's σ and σ' are evaluated four lanes at a time
+   * (native/vec_tanh.cc, bit-identical to the scalar libm path; chosen at load time after a
+   * self-check). `forceScalar` true turns the lanes off, false lets them on again (tests).
+   */
+  vectorMath?(forceScalar?: boolean): boolean;
   setThreads(threads: number): void;
   getThreads(): number;
   /** What computes: BLAS library and version string, CPU kernel name. */

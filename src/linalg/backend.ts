@@ -63,9 +63,10 @@ interface NativeAddon {
   gradFactor?: LinalgBackend['gradFactor'];
   optUpdate?: LinalgBackend['optimizerUpdate'];
   kernelsFinish?: LinalgBackend['kernelsFinish'];
+  vectorMath?(forceScalar?: boolean): boolean;
   setThreads(t: number): void;
   getThreads(): number;
-  info(): { config: string; corename: string; threads: number };
+  info(): { config: string; corename: string; threads: number; vectorTanh?: boolean };
 }
 
 let nativeCache: LinalgBackend | null | undefined;
@@ -102,6 +103,7 @@ export function loadNativeBackend(): LinalgBackend | null {
       gradFactor: a.gradFactor,
       optimizerUpdate: a.optUpdate,
       kernelsFinish: a.kernelsFinish,
+      vectorMath: a.vectorMath ? (forceScalar?: boolean) => a.vectorMath!(forceScalar) : undefined,
       setThreads: (t) => a.setThreads(t),
       getThreads: () => a.getThreads(),
       describe: () => {

@@ -29,7 +29,10 @@ namespace ntkv_vec {
 bool tanhVecAvailable();
 bool tanhVecEnabled();
 void setTanhVecForcedOff(bool off);
-void tanhRaw(const double *z, double *f, double *d, long long n);
+// Four lanes of act::one's case 3 with each pass's finishing arithmetic (see vec_tanh.cc).
+void tanhAffine(const double *z, double *F, double *D, long long n, double shift, double inv);
+void tanhGradOuter(const double *z, const double *v, double r, double *G, long long n, double inv);
+void tanhWeighted(const double *z, double *F, double *M, const double *v, long long n, double shift, double inv);
 }  // namespace ntkv_vec
 
 namespace {
@@ -466,23 +469,15 @@ inline void one(int id, double x, double param, double &f, double &d) {
   }
 }
 
-// Entries are taken in blocks of kBlock: tanh's σ and σ' come four lanes at a time from
-// native/vec_tanh.cc (the same numbers as one() gives), the affine map stays as below.
-constexpr long long kBlock = 256;
+// tanh's σ and σ' come four lanes at a time from native/vec_tanh.cc (the same numbers as
+// one() gives, with the same finishing arithmetic as the loops here).
 inline bool vectorized(int id) { return id == 3 && ntkv_vec::tanhVecEnabled(); }
 
 void range(int id, const double *src, double *outF, double *outD, long long lo, long long hi, double param, double shift,
            double inv) {
   double f, d;
   if (vectorized(id)) {
-    double fb[kBlock], db[kBlock];
-    for (long long b0 = lo; b0 < hi; b0 += kBlock) {
-      const long long len = std::min(kBlock, hi - b0);
-      ntkv_vec::tanhRaw(src + b0, fb, outD ? db : nullptr, len);
-      for (long long k = 0; k < len; ++k) outF[b0 + k] = (fb[k] - shift) * inv;
-      if (outD)
-        for (long long k = 0; k < len; ++k) outD[b0 + k] = db[k] * inv;
-    }
+    ntkv_vec::tanhAffine(src + lo, outF + lo, outD ? outD + lo : nullptr, hi - lo, shift, inv);
     return;
   }
   for (long long i = lo; i < hi; ++i) {
@@ -544,16 +539,7 @@ void gradRange(int id, const double *Z, const double *v, const double *r, double
                long long j1, double param, double inv) {
   double f, d;
   if (vectorized(id)) {
-    double fb[kBlock], db[kBlock];
-    for (long long j = j0; j < j1; ++j) {
-      const double rj = r[j];
-      for (long long b0 = 0; b0 < h; b0 += kBlock) {
-        const long long len = std::min(kBlock, h - b0);
-        ntkv_vec::tanhRaw(Z + j * h + b0, fb, db, len);
-        double *g = G + j * h + b0;
-        for (long long k = 0; k < len; ++k) g[k] = v[b0 + k] * rj * (db[k] * inv);
-      }
-    }
+    for (long long j = j0; j < j1; ++j) ntkv_vec::tanhGradOuter(Z + j * h, v, r[j], G + j * h, h, inv);
     return;
   }
   for (long long j = j0; j < j1; ++j) {
@@ -632,17 +618,7 @@ Napi::Value ActApplyWeighted(const Napi::CallbackInfo &info) {
   parallelFor(n, h > 0 ? std::max(2LL, 65536 / h) : 2, [=](long long j0, long long j1) {
     double f, d;
     if (vec) {
-      // Blocks of a column: σ, σ' of the block first (it may be Z itself), then the writes.
-      double fb[act::kBlock], db[act::kBlock];
-      for (long long j = j0; j < j1; ++j)
-        for (long long b0 = 0; b0 < h; b0 += act::kBlock) {
-          const long long len = std::min(act::kBlock, h - b0), k0 = b0 + j * h;
-          ntkv_vec::tanhRaw(z + k0, fb, db, len);
-          for (long long k = 0; k < len; ++k) {
-            F[k0 + k] = (fb[k] - shift) * inv;
-            M[k0 + k] = vp[b0 + k] * (db[k] * inv);
-          }
-        }
+      for (long long j = j0; j < j1; ++j) ntkv_vec::tanhWeighted(z + j * h, F + j * h, M + j * h, vp, h, shift, inv);
       return;
     }
     for (long long j = j0; j < j1; ++j)

@@ -111,29 +111,74 @@ __attribute__((target("avx2,fma"))) inline __m256d expm1NonPositive(__m256d x) {
   return r;
 }
 
-// Raw tanh(z) into f and sech²(z) into d (d may be null) for n entries.
-__attribute__((target("avx2,fma"), noinline)) void tanhRawAvx2(const double *z, double *f, double *d, long long n) {
+// tanh(x) into f and sech²(x) into d, four lanes: act::one's case 3, operation for operation.
+__attribute__((target("avx2,fma"), always_inline)) inline void tanhCore(__m256d x, __m256d &f, __m256d &d) {
   const __m256d sign = _mm256_set1_pd(-0.0);
-  const __m256d two = _mm256_set1_pd(2.0);
+  const __m256d ax = _mm256_andnot_pd(sign, x);
+  const __m256d m = expm1NonPositive(_mm256_mul_pd(_mm256_set1_pd(-2.0), ax));
+  const __m256d p = _mm256_add_pd(_mm256_set1_pd(2.0), m);
+  const __m256d t = _mm256_div_pd(_mm256_xor_pd(m, sign), p);  // −m/(2 + m)
+  const __m256d neg = _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LT_OQ);
+  f = _mm256_blendv_pd(t, _mm256_xor_pd(t, sign), neg);
+  const __m256d e = _mm256_add_pd(_mm256_set1_pd(1.0), m);
+  d = _mm256_div_pd(_mm256_mul_pd(_mm256_set1_pd(4.0), e), _mm256_mul_pd(p, p));
+}
+
+// The three passes of ntkv_native.cc, each with its own finishing arithmetic written as
+// there (the scalar tail is the same code on one entry).
+
+// F = (tanh z − shift)·inv, D = sech² z·inv (D may be null).
+__attribute__((target("avx2,fma"), noinline)) void affineAvx2(const double *z, double *F, double *D, long long n,
+                                                               double shift, double inv) {
+  const __m256d vs = _mm256_set1_pd(shift), vi = _mm256_set1_pd(inv);
   long long i = 0;
   for (; i + 4 <= n; i += 4) {
-    const __m256d x = _mm256_loadu_pd(z + i);
-    const __m256d ax = _mm256_andnot_pd(sign, x);
-    const __m256d m = expm1NonPositive(_mm256_mul_pd(_mm256_set1_pd(-2.0), ax));
-    const __m256d p = _mm256_add_pd(two, m);
-    const __m256d t = _mm256_div_pd(_mm256_xor_pd(m, sign), p);  // −m/(2 + m)
-    const __m256d neg = _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LT_OQ);
-    _mm256_storeu_pd(f + i, _mm256_blendv_pd(t, _mm256_xor_pd(t, sign), neg));
-    if (d) {
-      const __m256d e = _mm256_add_pd(_mm256_set1_pd(1.0), m);
-      _mm256_storeu_pd(d + i, _mm256_div_pd(_mm256_mul_pd(_mm256_set1_pd(4.0), e), _mm256_mul_pd(p, p)));
-    }
+    __m256d f, d;
+    tanhCore(_mm256_loadu_pd(z + i), f, d);
+    _mm256_storeu_pd(F + i, _mm256_mul_pd(_mm256_sub_pd(f, vs), vi));
+    if (D) _mm256_storeu_pd(D + i, _mm256_mul_pd(d, vi));
   }
   for (; i < n; ++i) {
-    double fi, di;
-    tanhScalar(z[i], fi, di);
-    f[i] = fi;
-    if (d) d[i] = di;
+    double f, d;
+    tanhScalar(z[i], f, d);
+    F[i] = (f - shift) * inv;
+    if (D) D[i] = d * inv;
+  }
+}
+
+// G = v·r·(sech² z·inv) over one column of h entries.
+__attribute__((target("avx2,fma"), noinline)) void gradOuterAvx2(const double *z, const double *v, double r, double *G,
+                                                                  long long n, double inv) {
+  const __m256d vr = _mm256_set1_pd(r), vi = _mm256_set1_pd(inv);
+  long long i = 0;
+  for (; i + 4 <= n; i += 4) {
+    __m256d f, d;
+    tanhCore(_mm256_loadu_pd(z + i), f, d);
+    _mm256_storeu_pd(G + i, _mm256_mul_pd(_mm256_mul_pd(_mm256_loadu_pd(v + i), vr), _mm256_mul_pd(d, vi)));
+  }
+  for (; i < n; ++i) {
+    double f, d;
+    tanhScalar(z[i], f, d);
+    G[i] = v[i] * r * (d * inv);
+  }
+}
+
+// F = (tanh z − shift)·inv, M = v·(sech² z·inv) over one column; M may be z.
+__attribute__((target("avx2,fma"), noinline)) void weightedAvx2(const double *z, double *F, double *M, const double *v,
+                                                                 long long n, double shift, double inv) {
+  const __m256d vs = _mm256_set1_pd(shift), vi = _mm256_set1_pd(inv);
+  long long i = 0;
+  for (; i + 4 <= n; i += 4) {
+    __m256d f, d;
+    tanhCore(_mm256_loadu_pd(z + i), f, d);
+    _mm256_storeu_pd(F + i, _mm256_mul_pd(_mm256_sub_pd(f, vs), vi));
+    _mm256_storeu_pd(M + i, _mm256_mul_pd(_mm256_loadu_pd(v + i), _mm256_mul_pd(d, vi)));
+  }
+  for (; i < n; ++i) {
+    double f, d;
+    tanhScalar(z[i], f, d);
+    F[i] = (f - shift) * inv;
+    M[i] = v[i] * (d * inv);
   }
 }
 
@@ -165,7 +210,8 @@ bool selfCheck() {
     ++k;
   }
   while (k < N) z[k++] = -8.0 + 16.0 * next();
-  tanhRawAvx2(z, f1, d1, N);
+  const volatile long long len = N;  // (a constant length makes GCC warn about the tail loop)
+  affineAvx2(z, f1, d1, len, 0.0, 1.0);
   for (int i = 0; i < N; ++i) {
     double f0, d0;
     tanhScalar(z[i], f0, d0);
@@ -193,17 +239,15 @@ bool tanhVecEnabled() { return !forcedOff && tanhVecAvailable(); }
 
 void setTanhVecForcedOff(bool off) { forcedOff = off; }
 
-void tanhRaw(const double *z, double *f, double *d, long long n) {
-  if (tanhVecEnabled()) {
-    tanhRawAvx2(z, f, d, n);
-    return;
-  }
-  for (long long i = 0; i < n; ++i) {
-    double fi, di;
-    tanhScalar(z[i], fi, di);
-    f[i] = fi;
-    if (d) d[i] = di;
-  }
+// The passes below use the lanes; callers check tanhVecEnabled() first.
+void tanhAffine(const double *z, double *F, double *D, long long n, double shift, double inv) {
+  affineAvx2(z, F, D, n, shift, inv);
+}
+void tanhGradOuter(const double *z, const double *v, double r, double *G, long long n, double inv) {
+  gradOuterAvx2(z, v, r, G, n, inv);
+}
+void tanhWeighted(const double *z, double *F, double *M, const double *v, long long n, double shift, double inv) {
+  weightedAvx2(z, F, M, v, n, shift, inv);
 }
 
 }  // namespace ntkv_vec

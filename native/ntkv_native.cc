@@ -190,13 +190,15 @@ void symmetrizeTiles(double *C, long long n, long long ldc, long long tb0, long 
     }
   }
 }
-void symmetrizeFromLower(double *C, long long n, long long ldc) {
+// Runs fn(tb0, tb1) over the tile columns [0, tiles) of an n×n lower triangle, split over the
+// BLAS threads by work: tile column tb holds (tiles − tb) tiles.
+template <class F>
+void forTileColumns(long long n, F fn) {
   const long long tiles = (n + kTile - 1) / kTile;
-  // Tile column tb holds (tiles − tb) tiles: balance the threads by work, not by count.
   int threads = std::max(1, openblas_get_num_threads());
   if (n < 512) threads = 1;
   if (threads == 1) {
-    symmetrizeTiles(C, n, ldc, 0, tiles);
+    fn(0LL, tiles);
     return;
   }
   std::vector<long long> cut(threads + 1, tiles);
@@ -210,9 +212,13 @@ void symmetrizeFromLower(double *C, long long n, long long ldc) {
   }
   std::vector<std::thread> pool;
   for (int t = 1; t < threads; ++t)
-    if (cut[t] < cut[t + 1]) pool.emplace_back(symmetrizeTiles, C, n, ldc, cut[t], cut[t + 1]);
-  symmetrizeTiles(C, n, ldc, cut[0], cut[1]);
+    if (cut[t] < cut[t + 1]) pool.emplace_back(fn, cut[t], cut[t + 1]);
+  fn(cut[0], cut[1]);
   for (auto &th : pool) th.join();
+}
+
+void symmetrizeFromLower(double *C, long long n, long long ldc) {
+  forTileColumns(n, [=](long long tb0, long long tb1) { symmetrizeTiles(C, n, ldc, tb0, tb1); });
 }
 
 // syrk(trans, n, k, alpha, A, offA, lda, beta, C, offC, ldc[, lowerOnly])
@@ -711,8 +717,8 @@ Napi::Value OptUpdate(const Napi::CallbackInfo &info) {
 
 // kernelsFinish(CK, K1, Gx, n, ntk): on the lower triangles that syrk(lowerOnly) left,
 // K1 ← K1 ⊙ Gx and, with ntk, Gx ← CK + K1 (Gx becomes the NTK); then all of them are
-// symmetrized (tiled). Entry for entry the products and sums of the plain loops over full
-// matrices (the upper triangles are mirror copies), so the kernels are bit-identical to them.
+// symmetrized, in the same tiled pass (without ntk, Gx keeps only its lower triangle).
+// Entry for entry the products and sums of the plain loops over full matrices (the upper triangles are mirror copies), so the kernels are bit-identical to them.
 Napi::Value KernelsFinish(const Napi::CallbackInfo &info) {
   static const char *OP = "kernelsFinish";
   Napi::Env env = info.Env();
@@ -724,25 +730,31 @@ Napi::Value KernelsFinish(const Napi::CallbackInfo &info) {
     return env.Undefined();
   }
   double *C = CK.p, *K = K1.p, *G = Gx.p;
-  // Column j of the lower triangle has n − j entries: the first thread's share of columns
-  // ends where half the triangle's entries do (about 0.29·n for two threads).
-  const int threads = n < 256 ? 1 : std::max(1, openblas_get_num_threads());
-  parallelFor(threads, 2, [=](long long t0, long long t1) {
-    auto cut = [&](long long t) {
-      if (t >= threads) return n;
-      return (long long)std::floor(n * (1.0 - std::sqrt(1.0 - (double)t / threads)));
-    };
-    for (long long j = cut(t0); j < cut(t1); ++j)
-      for (long long i = j; i < n; ++i) {
-        const long long k = i + j * n;
-        const double k1 = K[k] * G[k];
-        K[k] = k1;
-        if (ntk) G[k] = C[k] + k1;
+  // One tiled pass (C may be K itself): in each 64×64 tile of the lower triangle, the
+  // product and the sum, then the tile's mirror image in the upper triangle of every matrix,
+  // while the tile is still in cache.
+  forTileColumns(n, [=](long long tb0, long long tb1) {
+    for (long long tb = tb0; tb < tb1; ++tb) {
+      const long long j0 = tb * kTile, j1 = std::min(n, j0 + kTile);
+      for (long long i0 = j0; i0 < n; i0 += kTile) {
+        const long long i1 = std::min(n, i0 + kTile);
+        for (long long j = j0; j < j1; ++j)
+          for (long long i = std::max(i0, j); i < i1; ++i) {
+            const long long k = i + j * n;
+            const double k1 = K[k] * G[k];
+            K[k] = k1;
+            if (ntk) G[k] = C[k] + k1;
+          }
+        for (long long j = j0; j < j1; ++j)
+          for (long long i = std::max(i0, j + 1); i < i1; ++i) {
+            const long long lo = i + j * n, up = j + i * n;
+            C[up] = C[lo];
+            K[up] = K[lo];
+            if (ntk) G[up] = G[lo];
+          }
       }
+    }
   });
-  symmetrizeFromLower(C, n, n);
-  symmetrizeFromLower(K, n, n);
-  if (ntk) symmetrizeFromLower(G, n, n);
   return env.Undefined();
 }
 

@@ -60,11 +60,19 @@ export function ntk1FromCache(net: TwoLayerNet, X: Mat, cache: ForwardCache, G?:
 /**
  * The native path of `networkKernels` (null when the backend or the activation has none):
  * Z = W X/√d, then σ(Z) and diag(v)·σ'(Z) in one pass (the latter over Z's own buffer), syrk
- * into lower triangles only, and one pass for K1 ⊙ (XᵀX/d), CK + K1 and the three
+ * into lower triangles only, and one tiled pass for K1 ⊙ (XᵀX/d), CK + K1 and the three
  * symmetrizations. Every entry is the same operation on the same numbers as the plain path
  * below (forward, weightedDerivative, gram, the Hadamard and sum loops), so the kernels are
- * bit-identical to it (test/engine/native-passes.test.ts), with half the h×n buffers and
- * none of the strided full-matrix copies.
+ * bit-identical to it (test/engine/native-passes.test.ts), with none of the strided
+ * full-matrix copies.
+ *
+ * When the n×n outputs are at least as large as the h×n factors (n ≥ h) and CK is asked for,
+ * the factors live in the outputs' memory and nothing else is allocated: Z and then
+ * diag(v)σ'(Z) in CK's buffer, σ(Z) in the NTK's (Gx's). Each syrk reads a factor that no
+ * later step needs and writes a buffer whose factor it has already used: diag(v)σ'(Z) → K1,
+ * σ(Z) → CK (over diag(v)σ'(Z)), X → Gx (over σ(Z)). With beta = 0 BLAS does not read the
+ * output (the reference BLAS contract), and the finishing pass overwrites every strict
+ * upper entry, so what the buffers held before changes nothing.
  */
 function networkKernelsNative(net: TwoLayerNet, X: Mat, which: readonly KernelName[]): NetworkKernels | null {
   const b = backend();
@@ -73,15 +81,17 @@ function networkKernelsNative(net: TwoLayerNet, X: Mat, which: readonly KernelNa
   const { h, d } = netDims(net);
   if (X.rows !== d || net.v.length !== h) return null; // forward() gives the shape error
   const n = X.cols;
-  const Z = matmul(net.W, X, { alpha: 1 / Math.sqrt(d) });
-  const A = zeros(h, n);
-  if (!activationWeightedBulk(net.act, Z.data, A.data, Z.data, net.v, h, n)) return null;
   const wantNtk = which.includes('ntk');
   const needCk = which.includes('ck') || wantNtk;
   const K1 = zeros(n, n), Gx = zeros(n, n);
   const CK = needCk ? zeros(n, n) : K1;
-  if (needCk) b.syrkLowerOnly(true, n, h, 1 / h, A.data, 0, h, 0, CK.data, 0, n);
-  b.syrkLowerOnly(true, n, h, 1 / h, Z.data, 0, h, 0, K1.data, 0, n);
+  const inPlace = needCk && n >= h;
+  const Zbuf = inPlace ? CK.data : new Float64Array(h * n);
+  const Abuf = inPlace ? Gx.data : new Float64Array(h * n);
+  b.gemm(false, false, h, n, d, 1 / Math.sqrt(d), net.W.data, net.W.offset, net.W.ld, X.data, X.offset, X.ld, 0, Zbuf, 0, h);
+  if (!activationWeightedBulk(net.act, Zbuf, Abuf, Zbuf, net.v, h, n)) return null;
+  b.syrkLowerOnly(true, n, h, 1 / h, Zbuf, 0, h, 0, K1.data, 0, n);
+  if (needCk) b.syrkLowerOnly(true, n, h, 1 / h, Abuf, 0, h, 0, CK.data, 0, n);
   b.syrkLowerOnly(true, n, d, 1 / d, X.data, X.offset, X.ld, 0, Gx.data, 0, n);
   b.kernelsFinish(CK.data, K1.data, Gx.data, n, wantNtk);
   const out: NetworkKernels = {};

@@ -132,6 +132,17 @@ describe.skipIf(!native)('native passes are bit-identical to the TypeScript path
     });
   }
 
+  it('kernels at n = 640 (the finishing pass split over both threads, partial tiles): CK, K1, NTK', () => {
+    const m = 640;
+    const Xb = rngFor(14, 'native-passes', 'big').randn(d, m);
+    const net: TwoLayerNet = gaussianInit(rng.split('k big'), h, d, activation('normalized_tanh'));
+    for (const which of [['ck', 'ntk1', 'ntk'], ['ntk1']] as KernelName[][]) {
+      const fast = networkKernels(net, Xb, which);
+      const plain = withoutPasses(() => networkKernels(net, Xb, which));
+      for (const k of which) sameBits(fast[k]!.data, plain[k]!.data, `n = ${m} ${which} ${k}`);
+    }
+  });
+
   it('syrk with tiled symmetrization equals the product computed by gemm-free reference sums to rounding, and both triangles agree', () => {
     // Sizes around the 64-wide tiles and the threading threshold (512).
     for (const m of [1, 63, 64, 65, 130, 700]) {

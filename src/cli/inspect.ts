@@ -1,7 +1,7 @@
 /** `ntk-verify inspect`: the engine on the user's own .npy matrices. */
 import { activation } from '../activations';
 import { readNpy } from '../io/npy';
-import { inspectDeepNetwork, inspectNetwork } from '../experiments/protocols/inspect';
+import { type InspectTraining, inspectDeepNetwork, inspectNetwork } from '../experiments/protocols/inspect';
 import type { Mat } from '../linalg/mat';
 import type { Layers, OptimizerName } from '../train/train';
 import { UsageError } from './run';
@@ -18,6 +18,36 @@ function nonEmpty(file: string, flag: string, m: { rows: number; cols: number },
   if (m.rows === 0 || m.cols === 0) {
     throw new UsageError(`inspect: --${flag} ${file} is ${m.rows}×${m.cols} (${rowsName}×${colsName}): every dimension must be at least 1`);
   }
+}
+
+/** --train, --lr, --steps, --layers checked (undefined without --train). */
+function trainingOptions(o: InspectOptions, layersText: string): InspectTraining | undefined {
+  if (!o.train) return undefined;
+  if (!['gd', 'sgd', 'adam', 'adagrad'].includes(o.train)) throw new UsageError(`inspect: --train must be gd, sgd, adam or adagrad, got '${o.train}'`);
+  const layers = (o.layers ?? 'first') as Layers;
+  if (!['first', 'second', 'both'].includes(layers)) throw new UsageError(`inspect: --layers must be ${layersText}, got '${o.layers}'`);
+  const lr = Number(o.lr ?? 1), steps = Number(o.steps ?? 3);
+  if (!(lr > 0) || !Number.isFinite(lr)) throw new UsageError(`inspect: --lr must be a finite number > 0, got '${o.lr}'`);
+  if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`inspect: --steps must be a positive integer, got '${o.steps}'`);
+  if (steps > MAX_INSPECT_STEPS) {
+    throw new UsageError(`inspect: --steps ${o.steps} is more than the ${MAX_INSPECT_STEPS} steps inspect runs (it measures the changes after a few steps; ` +
+      `for long training write a claim, see docs/ADDING-A-CLAIM.md)`);
+  }
+  if (!o.y) throw new UsageError('inspect: --train needs targets: give --y y.npy (length n)');
+  return { optimizer: o.train as OptimizerName, lr, steps, layers };
+}
+
+/** A progress line on stderr every few seconds of training (stdout stays the report). */
+function progressLine(): (step: number, total: number) => void {
+  const t0 = Date.now();
+  let last = t0;
+  return (step, total) => {
+    const now = Date.now();
+    if (now - last < 2000) return;
+    last = now;
+    const rate = step / ((now - t0) / 1000);
+    console.error(`inspect: step ${step}/${total} (${rate.toPrecision(3)} steps/s, about ${Math.ceil((total - step) / rate)} s left)`);
+  };
 }
 
 export async function inspectCommand(o: InspectOptions): Promise<void> {
@@ -41,30 +71,8 @@ export async function inspectCommand(o: InspectOptions): Promise<void> {
   const yM = o.y ? readNpy(o.y) : undefined;
   if (yM) nonEmpty(o.y!, 'y', yM, 'n', '1');
   const y = yM ? Float64Array.from(yM.data) : undefined;
-  let train;
-  if (o.train) {
-    if (!['gd', 'sgd', 'adam', 'adagrad'].includes(o.train)) throw new UsageError(`inspect: --train must be gd, sgd, adam or adagrad, got '${o.train}'`);
-    const layers = (o.layers ?? 'first') as Layers;
-    if (!['first', 'second', 'both'].includes(layers)) throw new UsageError(`inspect: --layers must be first, second or both, got '${o.layers}'`);
-    const lr = Number(o.lr ?? 1), steps = Number(o.steps ?? 3);
-    if (!(lr > 0) || !Number.isFinite(lr)) throw new UsageError(`inspect: --lr must be a finite number > 0, got '${o.lr}'`);
-    if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`inspect: --steps must be a positive integer, got '${o.steps}'`);
-    if (steps > MAX_INSPECT_STEPS) {
-      throw new UsageError(`inspect: --steps ${o.steps} is more than the ${MAX_INSPECT_STEPS} steps inspect runs (it measures the changes after a few steps; ` +
-        `for long training write a claim, see docs/ADDING-A-CLAIM.md)`);
-    }
-    train = { optimizer: o.train as OptimizerName, lr, steps, layers };
-  }
-  // A progress line on stderr every few seconds of training (stdout stays the report).
-  const t0 = Date.now();
-  let last = t0;
-  const progress = (step: number, total: number) => {
-    const now = Date.now();
-    if (now - last < 2000) return;
-    last = now;
-    const rate = step / ((now - t0) / 1000);
-    console.error(`inspect: step ${step}/${total} (${rate.toPrecision(3)} steps/s, about ${Math.ceil((total - step) / rate)} s left)`);
-  };
+  const train = trainingOptions(o, 'first, second or both');
+  const progress = progressLine();
   const rep = inspectNetwork(X, W, v, act, { ...(y ? { y } : {}), ...(train ? { train, progress } : {}) });
   if (o.json) {
     console.log(JSON.stringify(rep));
@@ -85,9 +93,7 @@ export async function inspectCommand(o: InspectOptions): Promise<void> {
 
 /** --W given several times: W1 … WL of a deep fully connected network (src/model/deep.ts). */
 async function inspectDeep(o: InspectOptions, files: string[], act: ReturnType<typeof activation>): Promise<void> {
-  if (o.train) {
-    throw new UsageError(`inspect: --train takes a two-layer network (one --W); with ${files.length} --W files inspect reports the deep network without training it`);
-  }
+  const train = trainingOptions(o, `first (W1 … W${files.length}), second (v) or both`);
   const X = readNpy(o.X!);
   nonEmpty(o.X!, 'X', X, 'd', 'n');
   const W: Mat[] = files.map((file, k) => {
@@ -100,7 +106,9 @@ async function inspectDeep(o: InspectOptions, files: string[], act: ReturnType<t
   if (vM.cols !== 1 && vM.rows !== 1) throw new UsageError(`inspect: ${o.v} must be a vector, got ${vM.rows}×${vM.cols}`);
   const yM = o.y ? readNpy(o.y) : undefined;
   if (yM) nonEmpty(o.y!, 'y', yM, 'n', '1');
-  const rep = inspectDeepNetwork(X, W, Float64Array.from(vM.data), act, yM ? { y: Float64Array.from(yM.data) } : {});
+  const rep = inspectDeepNetwork(X, W, Float64Array.from(vM.data), act, {
+    ...(yM ? { y: Float64Array.from(yM.data) } : {}), ...(train ? { train, progress: progressLine() } : {}),
+  });
   if (o.json) {
     console.log(JSON.stringify(rep));
     return;
@@ -112,4 +120,11 @@ async function inspectDeep(o: InspectOptions, files: string[], act: ReturnType<t
   line('ck', rep.kernels.ck);
   line('ntk', rep.kernels.ntk);
   rep.layers.forEach((s, k) => line(`W${k + 1}`, s));
+  if (rep.after) {
+    const a = rep.after;
+    console.log(`after ${a.steps} ${o.train} steps (${a.stoppedBy}): loss ${a.loss.toPrecision(6)}`);
+    a.change.W.forEach((w, k) => console.log(`  ‖ΔW${k + 1}‖_F = ${w.fro.toPrecision(4)}, ‖ΔW${k + 1}‖_op = ${w.op.toPrecision(4)}, ‖ΔW${k + 1}‖_2,∞ = ${w.twoInf.toPrecision(4)}`));
+    console.log(`  ‖Δv‖ = ${a.change.v.toPrecision(4)}`);
+    console.log(`  ‖ΔCK‖_F = ${a.change.ck.fro.toPrecision(4)} (‖CK₀‖_F = ${a.change.ck.initialFro.toPrecision(4)}), ‖ΔNTK‖_F = ${a.change.ntk.fro.toPrecision(4)} (‖NTK₀‖_F = ${a.change.ntk.initialFro.toPrecision(4)}), ‖ΔNTK‖_op = ${a.change.ntk.op.toPrecision(4)}`);
+  }
 }

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { activation } from '../../src/activations';
 import { writeNpy } from '../../src/io/npy';
-import { eigvalsh, frobenius, transpose } from '../../src/linalg';
+import { eigvalsh, frobenius, sub, transpose } from '../../src/linalg';
 import { deepNetworkKernels } from '../../src/kernels/deep';
-import { deepGaussianInit, deepPredict } from '../../src/model/deep';
+import { cloneDeepNet, deepGaussianInit, deepPredict } from '../../src/model/deep';
+import { train } from '../../src/train/train';
 import { networkKernels } from '../../src/kernels/empirical';
 import { gaussianInit, predict } from '../../src/model/network';
 import { rngFor } from '../../src/random';
@@ -105,16 +106,51 @@ describe('ntk-verify inspect with several --W (a deep fully connected network)',
     expect(text.stdout).toMatch(/^W3 /m);
   });
 
-  it('clear errors (exit 2): layers that do not chain, a readout of the wrong width, --train with a deep network', () => {
+  it('--train trains a copy of the deep network (train() on it, full batch) and reports the changes, equal to the engine (rel. 1e-10)', () => {
+    const r = run(['inspect', '--X', f('X.npy'), ...Ws, '--v', f('v.npy'), '--y', f('y.npy'), '--act', 'erf',
+      '--train', 'gd', '--lr', '0.5', '--steps', '4', '--layers', 'both', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout);
+    const trained = cloneDeepNet(net);
+    const res = train(trained, X, y, { optimizer: 'gd', lr: 0.5, layers: 'both', maxSteps: 4 });
+    const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-10 * Math.abs(b));
+    expect(o.after.steps).toBe(4);
+    expect(o.after.stoppedBy).toBe(res.stoppedBy);
+    close(o.after.loss, res.finalLoss);
+    expect(o.after.loss).toBeLessThan(o.loss);
+    expect(o.after.change.W).toHaveLength(3);
+    o.after.change.W.forEach((w: { fro: number }, k: number) => close(w.fro, frobenius(sub(trained.W[k]!, net.W[k]!))));
+    let dv = 0;
+    for (let i = 0; i < net.v.length; i++) dv += (trained.v[i]! - net.v[i]!) ** 2;
+    close(o.after.change.v, Math.sqrt(dv));
+    const K0 = deepNetworkKernels(net, X, ['ntk', 'ck']), Kt = deepNetworkKernels(trained, X, ['ntk', 'ck']);
+    close(o.after.change.ntk.fro, frobenius(sub(Kt.ntk!, K0.ntk!)));
+    close(o.after.change.ck.fro, frobenius(sub(Kt.ck!, K0.ck!)));
+    close(o.after.change.ntk.initialFro, frobenius(K0.ntk!));
+    // 'first' moves W1 … W3 and leaves v; 'second' the reverse.
+    const first = JSON.parse(run(['inspect', '--X', f('X.npy'), ...Ws, '--v', f('v.npy'), '--y', f('y.npy'), '--act', 'erf',
+      '--train', 'gd', '--lr', '0.5', '--steps', '2', '--layers', 'first', '--json']).stdout);
+    expect(first.after.change.v).toBe(0);
+    for (const w of first.after.change.W) expect(w.fro).toBeGreaterThan(0);
+    const text = run(['inspect', '--X', f('X.npy'), ...Ws, '--v', f('v.npy'), '--y', f('y.npy'), '--act', 'erf', '--train', 'adam', '--lr', '0.01', '--steps', '2']);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/after 2 adam steps \(maxSteps\): loss /);
+    expect(text.stdout).toMatch(/‖ΔW3‖_F = /);
+  });
+
+  it('clear errors (exit 2): layers that do not chain, a readout of the wrong width, --train without targets', () => {
     const a = run(['inspect', '--X', f('X.npy'), '--W', f('W1.npy'), '--W', f('W3.npy'), '--v', f('v.npy'), '--act', 'erf']);
     expect(a.status).toBe(2);
     expect(a.stderr).toMatch(/W2 is 8×9 but W1 is 11×7: W2 must have 11 columns/);
     const b = run(['inspect', '--X', f('X.npy'), '--W', f('W1.npy'), '--W', f('W2.npy'), '--v', f('v.npy'), '--act', 'erf']);
     expect(b.status).toBe(2);
     expect(b.stderr).toMatch(/v has length 8, the last layer W2 has 9 rows/);
-    const c = run(['inspect', '--X', f('X.npy'), ...Ws, '--v', f('v.npy'), '--y', f('y.npy'), '--act', 'erf', '--train', 'gd']);
+    const c = run(['inspect', '--X', f('X.npy'), ...Ws, '--v', f('v.npy'), '--act', 'erf', '--train', 'gd']);
     expect(c.status).toBe(2);
-    expect(c.stderr).toMatch(/--train takes a two-layer network \(one --W\)/);
+    expect(c.stderr).toMatch(/--train needs targets: give --y/);
+    const e = run(['inspect', '--X', f('X.npy'), ...Ws, '--v', f('v.npy'), '--y', f('y.npy'), '--act', 'erf', '--train', 'gd', '--layers', 'all']);
+    expect(e.status).toBe(2);
+    expect(e.stderr).toMatch(/--layers must be first \(W1 … W3\), second \(v\) or both, got 'all'/);
   });
 });
 

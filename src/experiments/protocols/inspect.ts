@@ -6,14 +6,35 @@
 import type { Activation } from '../../activations';
 import { type Mat, ShapeError, assertFinite, assertFiniteArray, shapeOf } from '../../linalg/mat';
 import { eigvalsh, frobenius, opNorm } from '../../linalg/ops';
-import { networkKernels } from '../../kernels/empirical';
+import { kernelDifference, networkKernels } from '../../kernels/empirical';
 import { deepNetworkKernels } from '../../kernels/deep';
-import { type DeepNet, deepForward } from '../../model/deep';
+import { type DeepNet, cloneDeepNet, deepForward } from '../../model/deep';
+import { symmetricSpectralNorm } from '../../spectra';
+import { train } from '../../train/train';
 import { forward, mseLoss, type TwoLayerNet } from '../../model/network';
 import type { OptimizerName, Layers } from '../../train/train';
 import { kernelChanges, weightChange } from '../measurements/changes';
 import { trainCopy } from './train-copy';
 import { rngFor } from '../../random';
+
+/** What inspect trains: the optimizer, its rate, the number of full-batch steps and the layers. */
+export interface InspectTraining { optimizer: OptimizerName; lr: number; steps: number; layers: Layers }
+
+export interface InspectTrainOptions {
+  y?: Float64Array;
+  train?: InspectTraining;
+  /** Called after each training step (weights only: no extra forward pass, numbers unchanged). */
+  progress?: (step: number, steps: number) => void;
+}
+
+/** Full-batch training of a copy as inspect runs it (shuffling seeded, so a run repeats). */
+function inspectTrainConfig(t: InspectTraining, n: number, progress?: InspectTrainOptions['progress']) {
+  return {
+    optimizer: t.optimizer, lr: t.lr, layers: t.layers, maxSteps: t.steps, batchSize: n,
+    rng: rngFor('inspect', 'shuffle'), context: 'inspect',
+    ...(progress ? { observers: [{ fn: (s: { step: number }) => progress(s.step, t.steps), needsLoss: false }] } : {}),
+  };
+}
 
 export interface KernelStats { fro: number; op: number; eigMin: number; eigMax: number }
 
@@ -39,12 +60,7 @@ function stats(K: Mat): KernelStats {
 
 export function inspectNetwork(
   X: Mat, W: Mat, v: Float64Array, act: Activation,
-  opts: {
-    y?: Float64Array;
-    train?: { optimizer: OptimizerName; lr: number; steps: number; layers: Layers };
-    /** Called after each training step (weights only: no extra forward pass, numbers unchanged). */
-    progress?: (step: number, steps: number) => void;
-  } = {},
+  opts: InspectTrainOptions = {},
 ): InspectReport {
   if (W.cols !== X.rows) {
     throw new ShapeError(`inspect: W is ${shapeOf(W)} (h×d) but X is ${shapeOf(X)}; X must be d×n with d = ${W.cols} (transpose it if you exported n×d)`);
@@ -68,11 +84,7 @@ export function inspectNetwork(
   if (opts.train) {
     if (!opts.y) throw new Error('inspect: training needs targets (--y)');
     const t = opts.train;
-    const { net0, net: trained, result } = trainCopy(net, X, opts.y, {
-      optimizer: t.optimizer, lr: t.lr, layers: t.layers, maxSteps: t.steps, batchSize: X.cols,
-      rng: rngFor('inspect', 'shuffle'), context: 'inspect',
-      ...(opts.progress ? { observers: [{ fn: (s: { step: number }) => opts.progress!(s.step, t.steps), needsLoss: false }] } : {}),
-    });
+    const { net0, net: trained, result } = trainCopy(net, X, opts.y, inspectTrainConfig(t, X.cols, opts.progress));
     const dW = weightChange(net0.W, trained.W);
     const kc = kernelChanges(net0, trained, X, ['ck', 'ntk1']).changes;
     rep.after = {
@@ -98,15 +110,31 @@ export interface DeepInspectReport {
   kernels: { ck: KernelStats; ntk: KernelStats };
   /** The NTK term of each W_l (layers[k] for W_{k+1}). */
   layers: KernelStats[];
+  /** After training a copy (--train): its loss and how far weights and kernels moved. */
+  after?: {
+    steps: number;
+    loss: number;
+    stoppedBy: string;
+    change: {
+      /** ‖W_l(t) − W_l(0)‖ per hidden layer (W[k] for W_{k+1}). */
+      W: { fro: number; op: number; twoInf: number }[];
+      /** ‖v_t − v_0‖. */
+      v: number;
+      /** ‖K_t − K_0‖ of the last hidden layer's CK and of the NTK, with ‖K_0‖_F for scale. */
+      ck: { fro: number; op: number; initialFro: number };
+      ntk: { fro: number; op: number; initialFro: number };
+    };
+  };
 }
 
 /**
  * The same analysis for a deep fully connected network (src/model/deep.ts): W = [W_1, …, W_L]
  * with W_1 w_1×d and W_l w_l×w_{l−1}, v of length w_L. Outputs, loss, the CK of the last hidden
- * layer, the NTK and its per-layer terms. (Training a deep network from here waits for train().)
+ * layer, the NTK and its per-layer terms; with `train`, the same full-batch training as the
+ * two-layer inspect (train() on a copy; 'first' trains W_1 … W_L, 'second' v) and the changes.
  */
 export function inspectDeepNetwork(
-  X: Mat, W: readonly Mat[], v: Float64Array, act: Activation, opts: { y?: Float64Array } = {},
+  X: Mat, W: readonly Mat[], v: Float64Array, act: Activation, opts: InspectTrainOptions = {},
 ): DeepInspectReport {
   if (W.length < 1) throw new ShapeError('inspect: at least one weight matrix (--W) is needed');
   if (W[0]!.cols !== X.rows) {
@@ -135,5 +163,28 @@ export function inspectDeepNetwork(
     layers: K.layers!.map(stats),
   };
   if (opts.y) rep.loss = mseLoss(c.f, opts.y);
+  if (opts.train) {
+    if (!opts.y) throw new Error('inspect: training needs targets (--y)');
+    const trained = cloneDeepNet(net);
+    const result = train(trained, X, opts.y, inspectTrainConfig(opts.train, X.cols, opts.progress));
+    const Kt = deepNetworkKernels(trained, X, ['ntk', 'ck']);
+    const change = (K0: Mat, K1: Mat) => {
+      const D = kernelDifference(K0, K1);
+      return { fro: frobenius(D), op: symmetricSpectralNorm(D), initialFro: frobenius(K0) };
+    };
+    let dv = 0;
+    for (let i = 0; i < v.length; i++) dv += (trained.v[i]! - v[i]!) ** 2;
+    rep.after = {
+      steps: result.steps,
+      loss: result.finalLoss,
+      stoppedBy: result.stoppedBy,
+      change: {
+        W: net.W.map((W0, k) => weightChange(W0, trained.W[k]!)),
+        v: Math.sqrt(dv),
+        ck: change(K.ck!, Kt.ck!),
+        ntk: change(K.ntk!, Kt.ntk!),
+      },
+    };
+  }
   return rep;
 }

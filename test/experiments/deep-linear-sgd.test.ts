@@ -7,7 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { activation } from '../../src/activations';
-import { deepLinearModelSgd, inputSpan, lossSplit, minibatchIndices } from '../../src/experiments';
+import { deepLinearModelSgd, inputSpan, kernelModelSgd, lossSplit, minibatchIndices } from '../../src/experiments';
+import { deepLimitCrossKernels, deepLimitNtk } from '../../src/kernels/deep-limit';
+import { linearModelGdKernel } from '../../src/kernels/linear-model';
 import { deepLinearModelGd } from '../../src/kernels/deep-linear-gd';
 import { deepLinearCoefficients, deepLinearCrossKernel, deepLinearKernel } from '../../src/kernels/deep-linear-model';
 import { type Mat, zeros } from '../../src/linalg/mat';
@@ -89,6 +91,45 @@ describe('deep linear model SGD (function space, train()\'s batches)', () => {
     expect(() => deepLinearModelSgd(X, y, k, 0.1, 2, { batchSize: n + 1, rng: rngFor(1) })).toThrow(/batchSize/);
     // @ts-expect-error a missing rng is caught at run time too
     expect(() => deepLinearModelSgd(X, y, k, 0.1, 2, { batchSize: 5 })).toThrow(/rng/);
+  });
+});
+
+describe('kernel-model SGD (an explicit kernel, train()\'s batches)', () => {
+  const d = 10, n = 26, nt = 7;
+  const X = gaussian('kX', d, n), Xt = gaussian('kXt', d, nt);
+  const y = Float64Array.from({ length: n }, (_, i) => (i % 4 === 0 ? 1 : -1));
+  const k = deepLinearCoefficients(activation('relu'), 2);
+
+  it('through the deep linear kernel it is deepLinearModelSgd on the same batches (both diagonals, a short last batch)', () => {
+    for (const diagonal of ['taylor', 'off-diagonal'] as const) {
+      const at = [0, 3, 7, 11];
+      const K = deepLinearKernel(X, k, { diagonal }), Kc = deepLinearCrossKernel(X, Xt, k, { diagonal });
+      const a = kernelModelSgd(K, y, 0.35, 11, { batchSize: 8, rng: rngFor(2, 'kb'), crossKernel: Kc, recordAt: at });
+      const b = deepLinearModelSgd(X, y, k, 0.35, 11, { batchSize: 8, rng: rngFor(2, 'kb'), Xtest: Xt, recordAt: at, diagonal });
+      expect(a.records.map((r) => r.step)).toEqual(at);
+      for (let i = 1; i < at.length; i++) {
+        expect(relDiff(a.records[i]!.train, b.records[i]!.train)).toBeLessThan(1e-10);
+        expect(relDiff(a.records[i]!.test!, b.records[i]!.test!)).toBeLessThan(1e-10);
+        expect(a.records[i]!.loss).toBeCloseTo(b.records[i]!.loss, 12);
+      }
+    }
+  });
+
+  it('with b = n it is linearModelGdKernel, the full-batch kernel GD', () => {
+    const K = deepLimitNtk(X, activation('erf'), 3), Kc = deepLimitCrossKernels(X, Xt, activation('erf'), 3, ['ntk']).ntk!;
+    const a = kernelModelSgd(K, y, 0.5, 9, { batchSize: n, rng: rngFor(1, 'x'), crossKernel: Kc });
+    const g = linearModelGdKernel(K, y, 0.5, 9, { crossKernel: Kc });
+    expect(relDiff(a.train, g.train)).toBeLessThan(1e-12);
+    expect(relDiff(a.test!, g.test!)).toBeLessThan(1e-12);
+    expect(a.records[1]!.loss).toBeLessThan(a.records[0]!.loss);
+  });
+
+  it('refuses a non-square kernel, a cross kernel of the wrong height, a bad batch and a diverging rate', () => {
+    const K = deepLinearKernel(X, k);
+    expect(() => kernelModelSgd(zeros(n, n - 1), y, 0.1, 2, { batchSize: 4, rng: rngFor(1) })).toThrow(/square/);
+    expect(() => kernelModelSgd(K, y, 0.1, 2, { batchSize: 4, rng: rngFor(1), crossKernel: zeros(n - 1, 3) })).toThrow(/cross kernel is 25×3, needs 26 rows/);
+    expect(() => kernelModelSgd(K, y, 0.1, 2, { batchSize: n + 1, rng: rngFor(1) })).toThrow(/batchSize/);
+    expect(() => kernelModelSgd(K, y, 1e6, 400, { batchSize: 4, rng: rngFor(1) })).toThrow(/non-finite at step \d+ \(η = 1000000, batch 4\)/);
   });
 });
 

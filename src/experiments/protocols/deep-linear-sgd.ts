@@ -86,15 +86,9 @@ export function deepLinearModelSgd(
       lambda[i] = k.g0 + k.g1 * di + 0.5 * k.g2 * di * di - offAt;
     }
   }
-  const yy = Float64Array.from(y as ArrayLike<number>);
   const u = new Float64Array(n);
   const ut = Xt ? new Float64Array(Xt.cols) : undefined;
   const s = new Float64Array(d);
-  const rec = recorder(opts.recordAt, steps);
-  const keep = opts.keepRecords ?? true;
-  const records: LinearGdRecord[] = [];
-  const perEpoch = Math.ceil(n / b);
-  let order: Int32Array = new Int32Array(0);
   // Adds alpha·(norm part of Θlin(·, X_B) r_B) to out, given m = M′(N_B r_B).
   const normPart = (dev: Float64Array, m0: number, m1: number, m2: number, out: Float64Array): void => {
     if (m0 === 0 && m1 === 0 && m2 === 0) return;
@@ -103,6 +97,108 @@ export function deepLinearModelSgd(
       out[j] += m0 + m1 * dj + m2 * dj * dj;
     }
   };
+  return sgdInFunctionSpace(op, y, eta, steps, u, ut, opts, (batch, r, alpha) => {
+    const nb = batch.length;
+    // s = X_B r_B and N_B r_B, with r_B = u_B − y_B.
+    s.fill(0);
+    let p0 = 0, p1 = 0, p2 = 0;
+    for (let q = 0; q < nb; q++) {
+      const j = batch[q]!;
+      const rj = r[q]!;
+      const base = X.offset + j * X.ld;
+      for (let i = 0; i < d; i++) s[i] += X.data[base + i]! * rj;
+      const dj = da[j]!;
+      p0 += rj;
+      p1 += dj * rj;
+      p2 += dj * dj * rj;
+    }
+    const m0 = alpha * (c0 * p0 + k.ha * p1 + 0.5 * k.haa * p2);
+    const m1 = alpha * (k.ha * p0 + k.hab * p1);
+    const m2 = alpha * (0.5 * k.haa * p0);
+    if (ut && Xt && dat) {
+      matvec(Xt, s, { trans: true, alpha: (alpha * k.hc) / d, out: ut, beta: 1 });
+      normPart(dat, m0, m1, m2, ut);
+    }
+    matvec(X, s, { trans: true, alpha: (alpha * k.hc) / d, out: u, beta: 1 });
+    normPart(da, m0, m1, m2, u);
+    if (mode === 'taylor') for (let q = 0; q < nb; q++) u[batch[q]!] += alpha * lambda[batch[q]!]! * r[q]!;
+  });
+}
+
+export interface KernelSgdOptions {
+  batchSize: number;
+  /** The shuffling stream: the rng given to the network's train() (same batches). */
+  rng: Rng;
+  /** K(X, X′) (n×n′, as linearModelGdKernel's): test predictions are recorded too. */
+  crossKernel?: Mat;
+  recordAt?: RecordAt;
+  onRecord?: (rec: LinearGdRecord) => void;
+  keepRecords?: boolean;
+  context?: string;
+}
+
+/**
+ * Minibatch SGD in function space through an explicit kernel K (n×n, symmetric): the model
+ * whose kernel is K, trained on the batches train() draws from `opts.rng` (u ← u − (η/b)·K(X, X_B)
+ * r_B, u′ ← u′ − (η/b)·K(X′, X_B) r_B), from u(0) = 0. With the infinite-width NTK as K this is
+ * the network's exact lazy (width → ∞) limit, without the Taylor expansion of the kernel that
+ * deepLinearModelSgd makes: the two side by side split a network's distance from its linear
+ * model into a finite-width part and a Taylor part. O((n + n′)·b) a step.
+ */
+export function kernelModelSgd(K: Mat, y: ArrayLike<number>, eta: number, steps: number, opts: KernelSgdOptions): KernelGdResult {
+  const op = `kernelModelSgd${opts.context ? ` [${opts.context}]` : ''}`;
+  checkRate(op, eta, steps);
+  const n = K.rows;
+  if (K.cols !== n || n < 1) throw new ShapeError(`${op}: K must be a non-empty square matrix, got ${shapeOf(K)}`);
+  if (y.length !== n) throw new ShapeError(`${op}: K is ${shapeOf(K)}, y has length ${y.length}`);
+  const b = opts.batchSize;
+  if (!Number.isInteger(b) || b < 1 || b > n) throw new RangeError(`${op}: batchSize must be an integer in [1, n = ${n}], got ${b}`);
+  if (!opts.rng || typeof opts.rng.shuffle !== 'function') throw new TypeError(`${op}: rng must be the seeded stream given to train()`);
+  assertFinite(op, 'K', K);
+  assertFiniteArray(op, 'y', y);
+  const Kc = opts.crossKernel;
+  if (Kc) {
+    if (Kc.rows !== n) throw new ShapeError(`${op}: the cross kernel is ${shapeOf(Kc)}, needs ${n} rows (n×n′)`);
+    assertFinite(op, 'crossKernel', Kc);
+  }
+  const u = new Float64Array(n);
+  const ut = Kc ? new Float64Array(Kc.cols) : undefined;
+  return sgdInFunctionSpace(op, y, eta, steps, u, ut, opts, (batch, r, alpha) => {
+    // Test: u′_i += α Σ_q K(j_q, i′) r_q, down each column of the n×n′ cross kernel.
+    if (Kc && ut) {
+      for (let i = 0; i < ut.length; i++) {
+        const base = Kc.offset + i * Kc.ld;
+        let acc = 0;
+        for (let q = 0; q < batch.length; q++) acc += Kc.data[base + batch[q]!]! * r[q]!;
+        ut[i] += alpha * acc;
+      }
+    }
+    // Train: K is symmetric, so K(X, x_j) is column j: u += α r_q K[:, j_q].
+    for (let q = 0; q < batch.length; q++) {
+      const base = K.offset + batch[q]! * K.ld, c = alpha * r[q]!;
+      for (let i = 0; i < n; i++) u[i] += c * K.data[base + i]!;
+    }
+  });
+}
+
+/**
+ * The minibatch loop every function-space SGD here shares: records u(t) (and u′(t)) at the
+ * steps `recordAt` selects, draws the batch of step t by train()'s rule from `opts.rng`, forms
+ * r_B = u_B − y_B (a non-finite residual is a diverged run, named with step, rate and batch),
+ * and lets `addKr(batch, r_B, −η/|B|)` move u and u′ by −(η/|B|)·K(·, X_B) r_B.
+ */
+export function sgdInFunctionSpace(
+  op: string, y: ArrayLike<number>, eta: number, steps: number, u: Float64Array, ut: Float64Array | undefined,
+  opts: { batchSize: number; rng: Rng; recordAt?: RecordAt; onRecord?: (rec: LinearGdRecord) => void; keepRecords?: boolean },
+  addKr: (batch: number[], r: Float64Array, alpha: number) => void,
+): KernelGdResult {
+  const n = u.length, b = opts.batchSize;
+  const yy = Float64Array.from(y as ArrayLike<number>);
+  const rec = recorder(opts.recordAt, steps);
+  const keep = opts.keepRecords ?? true;
+  const records: LinearGdRecord[] = [];
+  const perEpoch = Math.ceil(n / b);
+  let order: Int32Array = new Int32Array(0);
   for (let t = 0; ; t++) {
     if (rec(t)) {
       const loss = lossOf(u, yy);
@@ -117,33 +213,14 @@ export function deepLinearModelSgd(
     if (within === 0) order = opts.rng.split(`epoch:${epoch}`).shuffle(n);
     const batch = minibatchIndices(order, n, b, within);
     const nb = batch.length;
-    // s = X_B r_B and N_B r_B, with r_B = u_B − y_B.
-    s.fill(0);
-    let p0 = 0, p1 = 0, p2 = 0;
     const r = new Float64Array(nb);
     for (let q = 0; q < nb; q++) {
       const j = batch[q]!;
       const rj = u[j]! - yy[j]!;
       if (!Number.isFinite(rj)) throw new Error(`${op}: residual became non-finite at step ${t} (η = ${eta}, batch ${b})`);
       r[q] = rj;
-      const base = X.offset + j * X.ld;
-      for (let i = 0; i < d; i++) s[i] += X.data[base + i]! * rj;
-      const dj = da[j]!;
-      p0 += rj;
-      p1 += dj * rj;
-      p2 += dj * dj * rj;
     }
-    const alpha = -eta / nb;
-    const m0 = alpha * (c0 * p0 + k.ha * p1 + 0.5 * k.haa * p2);
-    const m1 = alpha * (k.ha * p0 + k.hab * p1);
-    const m2 = alpha * (0.5 * k.haa * p0);
-    if (ut && Xt && dat) {
-      matvec(Xt, s, { trans: true, alpha: (alpha * k.hc) / d, out: ut, beta: 1 });
-      normPart(dat, m0, m1, m2, ut);
-    }
-    matvec(X, s, { trans: true, alpha: (alpha * k.hc) / d, out: u, beta: 1 });
-    normPart(da, m0, m1, m2, u);
-    if (mode === 'taylor') for (let q = 0; q < nb; q++) u[batch[q]!] += alpha * lambda[batch[q]!]! * r[q]!;
+    addKr(batch, r, -eta / nb);
   }
   const out: KernelGdResult = { train: u, records, steps };
   if (ut) out.test = ut;

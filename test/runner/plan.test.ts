@@ -87,7 +87,9 @@ describe('the estimate against this repo\'s measured standard tier', () => {
     const off = fixed.filter((r) => !(r.ratio >= 0.5 && r.ratio <= 2));
     expect(off, `estimate / measured outside [0.5, 2]: ${off.map((r) => `${r.id} ${r.ratio.toFixed(2)}`).join(', ')}`).toEqual([]);
     // The claims whose jobs train to a loss threshold are the ones plan marks "rough" (W6, W7, W7b, W9–W13).
-    expect(rows.filter((r) => r.converges).map((r) => r.id).sort()).toEqual(['W10', 'W11', 'W12', 'W13', 'W6', 'W7', 'W7b', 'W9']);
-    expect(fixed.length).toBe(22); // W15 trains for a fixed number of epochs, H14 for a fixed number of steps
+    const rough = ['W10', 'W11', 'W12', 'W13', 'W6', 'W7', 'W7b', 'W9'];
+    expect(rows.filter((r) => r.converges).map((r) => r.id).sort()).toEqual(rough);
+    // Every other claim is checked (W15 trains for a fixed number of epochs, H14 for a fixed number of steps).
+    expect(fixed.length).toBe(reg.length - rough.length);
   });
 });

@@ -63,9 +63,6 @@ export function deepLinearModelSgd(
   const d = X.rows, n = X.cols;
   if (d < 1 || n < 1) throw new ShapeError(`${op}: X must be a non-empty d×n matrix, got ${shapeOf(X)}`);
   if (y.length !== n) throw new ShapeError(`${op}: X is ${shapeOf(X)} (d×n), y has length ${y.length}`);
-  const b = opts.batchSize;
-  if (!Number.isInteger(b) || b < 1 || b > n) throw new RangeError(`${op}: batchSize must be an integer in [1, n = ${n}], got ${b}`);
-  if (!opts.rng || typeof opts.rng.shuffle !== 'function') throw new TypeError(`${op}: rng must be the seeded stream given to train()`);
   assertFinite(op, 'X', X);
   assertFiniteArray(op, 'y', y);
   const Xt = opts.Xtest;
@@ -151,9 +148,6 @@ export function kernelModelSgd(K: Mat, y: ArrayLike<number>, eta: number, steps:
   const n = K.rows;
   if (K.cols !== n || n < 1) throw new ShapeError(`${op}: K must be a non-empty square matrix, got ${shapeOf(K)}`);
   if (y.length !== n) throw new ShapeError(`${op}: K is ${shapeOf(K)}, y has length ${y.length}`);
-  const b = opts.batchSize;
-  if (!Number.isInteger(b) || b < 1 || b > n) throw new RangeError(`${op}: batchSize must be an integer in [1, n = ${n}], got ${b}`);
-  if (!opts.rng || typeof opts.rng.shuffle !== 'function') throw new TypeError(`${op}: rng must be the seeded stream given to train()`);
   assertFinite(op, 'K', K);
   assertFiniteArray(op, 'y', y);
   const Kc = opts.crossKernel;
@@ -185,7 +179,7 @@ export function kernelModelSgd(K: Mat, y: ArrayLike<number>, eta: number, steps:
  * The minibatch loop every function-space SGD here shares: records u(t) (and u′(t)) at the
  * steps `recordAt` selects, draws the batch of step t by train()'s rule from `opts.rng`, forms
  * r_B = u_B − y_B (a non-finite residual is a diverged run, named with step, rate and batch),
- * and lets `addKr(batch, r_B, −η/|B|)` move u and u′ by −(η/|B|)·K(·, X_B) r_B.
+ * (b and the rng checked here for every caller) and lets `addKr(batch, r_B, −η/|B|)` move u and u′ by −(η/|B|)·K(·, X_B) r_B.
  */
 export function sgdInFunctionSpace(
   op: string, y: ArrayLike<number>, eta: number, steps: number, u: Float64Array, ut: Float64Array | undefined,
@@ -193,6 +187,8 @@ export function sgdInFunctionSpace(
   addKr: (batch: number[], r: Float64Array, alpha: number) => void,
 ): KernelGdResult {
   const n = u.length, b = opts.batchSize;
+  if (!Number.isInteger(b) || b < 1 || b > n) throw new RangeError(`${op}: batchSize must be an integer in [1, n = ${n}], got ${b}`);
+  if (!opts.rng || typeof opts.rng.shuffle !== 'function') throw new TypeError(`${op}: rng must be the seeded stream given to train()`);
   const yy = Float64Array.from(y as ArrayLike<number>);
   const rec = recorder(opts.recordAt, steps);
   const keep = opts.keepRecords ?? true;

@@ -367,6 +367,30 @@ export function convNetPredict(net: ConvNet, X: Mat, opts: { offset?: ArrayLike<
 }
 
 /**
+ * A predict function that keeps one workspace per input matrix it has seen (by identity), so
+ * that repeated evaluation on the same X (observers along training) allocates nothing after
+ * the first call. Returns a fresh array each call (f(X), or f(X) − offset). For one network
+ * shape: a workspace made for another shape is replaced.
+ */
+export function convNetPredictor(): (net: ConvNet, X: Mat, offset?: ArrayLike<number>) => Float64Array {
+  const cache = new Map<Mat, ConvNetWorkspace>();
+  return (net, X, offset) => {
+    let ws = cache.get(X);
+    const P = net.height * net.width;
+    if (!ws || ws.Z.length !== net.filters.length || ws.Z.some((Z, l) => Z.rows !== net.filters[l]!.rows * P)) {
+      ws = allocConvNetWorkspace(net, X.cols);
+      cache.set(X, ws);
+    }
+    const f = convNetPredict(net, X, { workspace: ws }).slice();
+    if (offset) {
+      if (offset.length !== f.length) throw new ShapeError(`convNetPredict: offset has length ${offset.length}, X has ${f.length} samples`);
+      for (let j = 0; j < f.length; j++) f[j] = f[j]! - offset[j]!;
+    }
+    return f;
+  };
+}
+
+/**
  * Every hidden layer's feature maps σ(Z_l) on X, as (C_l·H·W)×n matrices (entry c + C_l·p per
  * column): for tests and inspection (allocates all of them).
  */

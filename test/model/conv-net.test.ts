@@ -17,6 +17,7 @@ import {
   convNetInit,
   convNetLossAndGradients,
   convNetPredict,
+  convNetPredictor,
   im2col,
   inverseWindows,
 } from '../../src/model/conv-net';
@@ -190,6 +191,20 @@ describe('conv net: geometry', () => {
       }
       expect(err / size, `layer ${l + 1}`).toBeLessThan(1e-13);
     });
+  });
+});
+
+describe('conv net: convNetPredictor', () => {
+  it('gives convNetPredict\'s numbers (with and without offset), fresh arrays, across networks of one shape', () => {
+    const { net, X, rng } = setup('erf', { height: 4, width: 4, kernel: 3, channels: [2, 3] }, 6);
+    const other = convNetInit(rng.split('other'), { height: 4, width: 4, kernel: 3, channels: [2, 3] }, activation('erf'));
+    const predict = convNetPredictor();
+    const a = predict(net, X), b = predict(other, X);
+    expect(sameBits(a, convNetPredict(net, X))).toBe(true);
+    expect(sameBits(b, convNetPredict(other, X))).toBe(true);
+    const off = rng.split('off').fillNormal(new Float64Array(6));
+    expect(sameBits(predict(net, X, off), convNetPredict(net, X, { offset: off }))).toBe(true);
+    expect(sameBits(a, convNetPredict(net, X))).toBe(true); // a was not overwritten by later calls
   });
 });
 

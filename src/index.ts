@@ -7,7 +7,8 @@
  *    definition and of a result;
  *  - the engine a claim's `run` composes: seeded random streams and Gaussian matrices,
  *    column-major float64 matrices and their products, norms and decompositions, activations,
- *    data and teachers, the two-layer network, the deep fully connected network, training,
+ *    data and teachers, the two-layer network, the deep fully connected network, the deep
+ *    circular CNN, training,
  *    kernels (empirical, infinite-width, linear models, two-layer and deep), spectra, log-log fits.
  *
  * Shapes follow Wang et al.: X is d×n (columns are samples), W is h×d, v ∈ R^h and the
@@ -187,6 +188,25 @@ export {
   type DeepLossAndGradients,
 } from './model/deep';
 
+// ── The deep 2-D circular CNN: z_l = W_l·im2col(h_{l−1})/√(C_{l−1}k²), f = vᵀvec(h_L)/√(C_L·H·W) ──
+export {
+  convNetInit,
+  cloneConvNet,
+  convNetShape,
+  convNetInputDim,
+  convNetPredict,
+  convNetHidden,
+  convNetLossAndGradients,
+  allocConvNetWorkspace,
+  checkConvNetData,
+  isConvNet,
+  type ConvNet,
+  type ConvNetShape,
+  type ConvNetWorkspace,
+  type ConvNetGradientOptions,
+  type ConvNetLossAndGradients,
+} from './model/conv-net';
+
 // ── Training: GD, SGD, Adam, AdaGrad ─────────────────────────────────────────────────────
 export {
   train,
@@ -259,6 +279,7 @@ export {
 export { deepLinearModelGd, type DeepLinearGdOptions } from './kernels/deep-linear-gd';
 
 export { circularCnnNtk, hypercubeLinearCoefficient } from './kernels/cnn';
+export { convNetKernels, convNetNtk, type ConvKernelName, type ConvNetKernels } from './kernels/conv-net';
 
 // ── Spectra: Lanczos, norms, Marchenko–Pastur, outliers, power laws, subspaces ──────────
 export * from './spectra';

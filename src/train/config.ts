@@ -8,10 +8,11 @@
  * layer's, or `{ W: [η for W1, …, WL], v }`); the loop and the update see one `lr` per
  * parameter block (times the schedule's factor).
  *
- * Types are generic in the network N (the two-layer network by default, or a DeepNet): what
+ * Types are generic in the network N (the two-layer network by default, a DeepNet or a ConvNet): what
  * observers see and what a run returns is the network it trained.
  */
 import { ShapeError } from '../linalg/mat';
+import type { ConvNet } from '../model/conv-net';
 import type { DeepNet } from '../model/deep';
 import type { TwoLayerNet } from '../model/network';
 import type { Rng } from '../random';
@@ -32,8 +33,8 @@ export interface DeepLayerRates {
   v: number;
 }
 
-/** The networks train() trains. */
-export type TrainableNet = TwoLayerNet | DeepNet;
+/** The networks train() trains: the two-layer network, the deep FC network, the deep circular CNN. */
+export type TrainableNet = TwoLayerNet | DeepNet | ConvNet;
 
 export interface TrainState<N = TwoLayerNet> {
   /** Optimizer steps taken so far (0 before the first). */

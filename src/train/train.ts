@@ -1,5 +1,6 @@
 /**
- * Training of the two-layer network and of the deep FC network (src/model/deep.ts): full-batch
+ * Training of the two-layer network, the deep FC network (src/model/deep.ts) and the deep
+ * circular CNN (src/model/conv-net.ts): full-batch
  * GD, minibatch SGD (seeded shuffling without replacement each epoch; optional heavy-ball
  * momentum), Adam and AdaGrad, with per-layer learning rates, a choice of trained layers,
  * stop rules, divergence detection and observers.
@@ -8,7 +9,7 @@
  * (1/(2b))Σ_batch. Learning rates mean nothing without it.
  *
  * The run is cut into steps a reader can follow: resolveTraining (config.ts) checks the
- * config; a Trainable (TwoLayerPasses or DeepPasses, below) owns the network's forward and
+ * config; a Trainable (TwoLayerPasses, DeepPasses or ConvPasses, below) owns the network's forward and
  * gradient buffers and names its parameter blocks; MinibatchSource
  * (minibatches.ts) gathers batches; updateParameters (optimizers.ts) moves each layer;
  * SnapshotKeeper (snapshots.ts) keeps the network a diverged run returns. All buffers are
@@ -16,6 +17,18 @@
  */
 import { derivativeComesFree } from '../activations';
 import { type Mat, clone } from '../linalg/mat';
+import {
+  type ConvNet,
+  type ConvNetWorkspace,
+  allocConvNetWorkspace,
+  checkConvNetData,
+  cloneConvNet,
+  convNetLossAndGradients,
+  convNetPredict,
+  convNetShape,
+  copyConvNet,
+  isConvNet,
+} from '../model/conv-net';
 import {
   type DeepNet,
   type DeepWorkspace,
@@ -279,12 +292,77 @@ class DeepPasses implements Trainable<DeepNet> {
   }
 }
 
+/**
+ * The deep circular CNN's passes (convNetLossAndGradients, src/model/conv-net.ts), with a
+ * workspace per batch size (each passes its samples in chunks). Blocks: filters 1 … L (each at
+ * its own rate or lr.first) and v. A 1×1 image with k = 1 runs DeepPasses' arithmetic.
+ */
+class ConvPasses implements Trainable<ConvNet> {
+  readonly copier: NetCopier<ConvNet> = { clone: cloneConvNet, copyInto: copyConvNet };
+  readonly blocks: TrainedBlock[] = [];
+  private readonly full: ConvNetWorkspace;
+  private readonly batchWs?: ConvNetWorkspace;
+  private readonly lastWs?: ConvNetWorkspace;
+  private readonly mapSize: number;
+
+  constructor(
+    readonly net: ConvNet,
+    private readonly X: Mat,
+    private readonly y: ArrayLike<number>,
+    private readonly r: ResolvedTraining,
+    lastSize: number,
+  ) {
+    const L = net.filters.length;
+    if (r.lrPerLayer && r.lrPerLayer.length !== L) {
+      throw new RangeError(`train${r.ctx}: lr.W lists ${r.lrPerLayer.length} rates for a network of ${L} convolution layers`);
+    }
+    if (r.trains.first) {
+      net.filters.forEach((F, k) => {
+        if (F.offset !== 0 || F.data.length !== F.rows * F.cols) throw new RangeError(`train${r.ctx}: filter bank ${k + 1} is a strided view; train a clone`);
+        this.blocks.push({ params: F.data, lr: r.lrPerLayer?.[k] ?? r.lr.first, state: allocParameterState(r.optimizer, r.hyper, F.data.length) });
+      });
+    }
+    if (r.trains.second) this.blocks.push({ params: net.v, lr: r.lr.second, state: allocParameterState(r.optimizer, r.hyper, net.v.length) });
+    const s = convNetShape(net);
+    this.mapSize = Math.max(...s.channels) * s.height * s.width;
+    this.full = allocConvNetWorkspace(net, X.cols);
+    if (r.stochastic) {
+      this.batchWs = allocConvNetWorkspace(net, r.batch);
+      if (lastSize !== r.batch) this.lastWs = allocConvNetWorkspace(net, lastSize);
+    }
+  }
+
+  /** σ′ kept from the forward pass where it comes free (as DeepPasses decides it, on a chunk's largest map). */
+  private keepDerivative(ws: ConvNetWorkspace): boolean {
+    return this.r.trains.first && derivativeComesFree(this.net.act, this.mapSize * ws.chunk);
+  }
+
+  initialLoss(): number {
+    return this.fullLoss();
+  }
+
+  fullLoss(): number {
+    return halfSquaredResidual(convNetPredict(this.net, this.X, { workspace: this.full }), this.y);
+  }
+
+  gradients(batch: Minibatch | undefined): { loss: number; grads: Float64Array[] } {
+    const X = batch ? batch.X : this.X;
+    const y = batch ? batch.y : this.y;
+    const ws = !batch ? this.full : batch.slot === 'last' ? this.lastWs! : this.batchWs!;
+    const out = convNetLossAndGradients(this.net, X, y, {
+      trainable: { filters: this.r.trains.first, v: this.r.trains.second }, workspace: ws, derivative: this.keepDerivative(ws),
+    });
+    const grads = [...(this.r.trains.first ? out.grads.filters.map((G) => G.data) : []), ...(this.r.trains.second ? [out.grads.v] : [])];
+    return { loss: out.loss, grads };
+  }
+}
+
 function isDeepNet(net: TrainableNet): net is DeepNet {
   return Array.isArray((net as { W: unknown }).W);
 }
 
 /**
- * Trains `net` (the two-layer network or a DeepNet) in place on (X d×n, y). Returns the
+ * Trains `net` (the two-layer network, a DeepNet or a ConvNet) in place on (X d×n, y). Returns the
  * history and why it stopped. If the loss becomes NaN/Inf or grows by the divergence factor,
  * throws DivergenceError (with the partial history), or with onDivergence 'return' returns a
  * DivergedTrainResult (see TrainConfig).
@@ -294,13 +372,16 @@ export function train<N extends TrainableNet>(net: N, X: Mat, y: ArrayLike<numbe
 export function train<N extends TrainableNet>(net: N, X: Mat, y: ArrayLike<number>, cfg: TrainConfig<N>): TrainOutcome<N>;
 export function train<N extends TrainableNet>(net: N, X: Mat, y: ArrayLike<number>, cfg: TrainConfig<N>): TrainOutcome<N> {
   const where = `train${cfg.context ? ` [${cfg.context}]` : ''}`;
-  if (isDeepNet(net)) checkDeepData(where, net, X, y);
+  if (isConvNet(net)) checkConvNetData(where, net, X, y);
+  else if (isDeepNet(net)) checkDeepData(where, net, X, y);
   else checkData(where, net, X, y);
   const n = X.cols;
   const r = resolveTraining(cfg, n);
   const minibatches = r.stochastic ? new MinibatchSource(X, y, r.batch, cfg.rng!) : undefined;
   const lastSize = minibatches?.lastSize ?? n;
-  const model = (isDeepNet(net) ? new DeepPasses(net, X, y, r, lastSize) : new TwoLayerPasses(net, X, y, r, cfg.layers, lastSize)) as unknown as Trainable<N>;
+  const model = (isConvNet(net) ? new ConvPasses(net, X, y, r, lastSize)
+    : isDeepNet(net) ? new DeepPasses(net, X, y, r, lastSize)
+      : new TwoLayerPasses(net, X, y, r, cfg.layers, lastSize)) as unknown as Trainable<N>;
   return runTraining(model, r, cfg, minibatches);
 }
 

@@ -6,9 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { activation } from '../../src/activations';
-import { deepLinearModelSgd, deepLinearTopEigenvalue, deepSideBySide, relativeMse } from '../../src/experiments';
+import { convSideBySide, deepLinearModelSgd, deepLinearTopEigenvalue, deepSideBySide, relativeMse } from '../../src/experiments';
 import { deepLinearCoefficients, deepLinearKernel } from '../../src/kernels/deep-linear-model';
 import { topEigenvalues } from '../../src/linalg/ops';
+import { cloneConvNet, convNetInit, convNetPredict } from '../../src/model/conv-net';
 import { cloneDeepNet, deepGaussianInit, deepPredict } from '../../src/model/deep';
 import { rngFor } from '../../src/random';
 import { train } from '../../src/train/train';
@@ -75,5 +76,33 @@ describe('deep network and its linear model side by side', () => {
     expect(relativeMse(f, [0, 0, 0])).toBe(1);
     expect(relativeMse([2, 0], [1, 0])).toBeCloseTo(0.25, 15);
     expect(() => relativeMse([1, 2], [1])).toThrow(/differ/);
+  });
+});
+
+describe('the deep CNN and its linear model side by side (convSideBySide)', () => {
+  it('records f_t − f_0 of train() on the CNN and the same linear model SGD as deepSideBySide would (4×4 images)', () => {
+    const n = 30, nt = 10;
+    const X = rngFor(3, 'X').randn(16, n), Xt = rngFor(3, 'Xt').randn(16, nt);
+    const y = Float64Array.from({ length: n }, (_, i) => (i % 2 ? 1 : -1));
+    const act = activation('erf');
+    const k = deepLinearCoefficients(act, 2);
+    const net = convNetInit(rngFor(3, 'init'), { height: 4, width: 4, kernel: 3, channels: [3, 3] }, act);
+    const at = [0, 4, 9];
+    const rng = rngFor(9, 'batches');
+    const r = convSideBySide(net, X, y, { eta: 0.5, batchSize: 8, steps: 9, recordAt: at, rng, Xtest: Xt, coefficients: k });
+    expect(r.records.map((q) => q.step)).toEqual(at);
+    const f0 = convNetPredict(net, X), f0t = convNetPredict(net, Xt);
+    const ref = new Map<number, Float64Array>();
+    train(cloneConvNet(net), X, y.map((v, i) => v + f0[i]!), {
+      optimizer: 'sgd', lr: 0.5, layers: 'both', batchSize: 8, maxSteps: 9, rng,
+      observers: [{ at, fn: (s) => ref.set(s.step, convNetPredict(s.net, Xt).map((v, j) => v - f0t[j]!)) }],
+    });
+    const lin = deepLinearModelSgd(X, y, k, 0.5, 9, { batchSize: 8, rng, Xtest: Xt, recordAt: at, diagonal: 'off-diagonal' });
+    for (const [i, q] of r.records.entries()) {
+      expect(relDiff(q.netTest, ref.get(q.step)!)).toBeLessThan(1e-12);
+      expect(relDiff(q.linTest, lin.records[i]!.test!)).toBeLessThan(1e-12);
+    }
+    expect(Math.max(...r.records[0]!.netTest.map(Math.abs))).toBe(0);
+    expect(Math.max(...r.records[2]!.netTest.map(Math.abs))).toBeGreaterThan(1e-3);
   });
 });

@@ -4,7 +4,11 @@
  * data set fails with the loader's message (as test/data/real-data.test.ts), never a skip.
  */
 import { describe, expect, it } from 'vitest';
-import { W_REAL_DATA, realDataRates, signAccuracy, trainRealData, wRealDataProblem } from '../../src/experiments';
+import {
+  W_REAL_DATA, convNetFanIns, convNetNtkSpectrum, realDataRates, signAccuracy, trainRealData, trainRealDataConv, wRealDataProblem,
+} from '../../src/experiments';
+import { activation } from '../../src/activations';
+import { cloneConvNet, convNetInit } from '../../src/model/conv-net';
 import { cloneDeepNet, deepPredict } from '../../src/model/deep';
 import { rngFor } from '../../src/random';
 import { train } from '../../src/train/train';
@@ -66,5 +70,28 @@ describe('trainRealData', () => {
     expect(run.outcome.finalLoss).toBeLessThan(0.7 * run.outcome.initialLoss); // measured 0.56 → 0.34
     expect(run.finalTrainAccuracy).toBeGreaterThan(0.75);
     expect(run.trainAccuracy[0]![1]).toBeLessThan(0.65);
+  });
+});
+
+describe('trainRealDataConv', () => {
+  it('trains a copy of a CNN with rates from its fan-ins (k²·C_in per filter bank, C·H·W for v): the run of train() itself', () => {
+    const p = problem();
+    const cnn = convNetInit(rngFor(5, 'cnn'), { height: 7, width: 7, kernel: 3, channels: [3, 3] }, activation('relu'));
+    expect(convNetFanIns(cnn)).toEqual([9, 27, 3 * 49]);
+    const v0 = Array.from(cnn.v);
+    const run = trainRealDataConv({ data: p.data, net: cnn }, 'adam', 'pytorch', { epochs: 4, recordEvery: 2, rng: rngFor(1, 'b'), context: 'test' });
+    expect(Array.from(cnn.v)).toEqual(v0);
+    expect(run.rates).toEqual(realDataRates('adam', 'pytorch', [9, 27, 147]));
+    expect(run.trainAccuracy.map(([e]) => e)).toEqual([0, 2, 4]);
+    const direct = train(cloneConvNet(cnn), p.data.X, p.data.y, {
+      optimizer: 'adam', lr: run.rates, layers: 'both', batchSize: 32, maxEpochs: 4, rng: rngFor(1, 'b'),
+    });
+    expect(Array.from(run.net.v)).toEqual(Array.from(direct.net.v));
+    expect(run.outcome.finalLoss).toBeLessThan(run.outcome.initialLoss);
+    // The NTK spectrum: n eigenvalues, ascending, non-negative up to rounding.
+    const sp = convNetNtkSpectrum(run.net, p.data.X);
+    expect(sp.length).toBe(64);
+    expect(sp[0]!).toBeGreaterThan(-1e-10 * sp[63]!);
+    expect(sp.every((v, i) => i === 0 || v >= sp[i - 1]!)).toBe(true);
   });
 });

@@ -3,7 +3,8 @@
  * classifier — Wang et al. (W) §6, Figs. 4 and 6 (W15): on real two-class data the NTK
  * spectrum stays put under GD, grows a heavier tail under SGD and more so under Adam.
  *
- *   - deepNtkSpectrum: eigenvalues (ascending) of the deep network's empirical NTK on X;
+ *   - deepNtkSpectrum (convNetNtkSpectrum for the CNN): eigenvalues (ascending) of the deep
+ *     network's empirical NTK on X;
  *   - spectrumChange: how a final spectrum differs from the initial one — the W2 distance
  *     between the two eigenvalue distributions (absolute and over the initial standard
  *     deviation, as W8 judges "invariant"), the power-law tail fits of both (α before and
@@ -15,9 +16,11 @@
  *
  * Shapes follow W: X is d×n (columns are samples).
  */
+import { convNetKernels } from '../../kernels/conv-net';
 import { deepNetworkKernels } from '../../kernels/deep';
 import type { Mat } from '../../linalg/mat';
 import { eigvalsh } from '../../linalg/ops';
+import type { ConvNet } from '../../model/conv-net';
 import type { DeepNet } from '../../model/deep';
 import { fitPowerLaw, outliersAbove, wasserstein2, type PowerLawFit } from '../../spectra';
 import { SPECTRAL_CLASS_RULES } from './spectral-classes';
@@ -25,6 +28,11 @@ import { SPECTRAL_CLASS_RULES } from './spectral-classes';
 /** Eigenvalues (ascending) of the deep network's empirical NTK Θ(X, X) on X (d×n), length n. */
 export function deepNtkSpectrum(net: DeepNet, X: Mat): Float64Array {
   return eigvalsh(deepNetworkKernels(net, X, ['ntk']).ntk!);
+}
+
+/** Eigenvalues (ascending) of the deep circular CNN's empirical NTK Θ(X, X) on X ((C_0·H·W)×n), length n. */
+export function convNetNtkSpectrum(net: ConvNet, X: Mat): Float64Array {
+  return eigvalsh(convNetKernels(net, X, ['ntk']).ntk!);
 }
 
 export interface SpectrumChange {

@@ -1,6 +1,6 @@
 /**
- * Hu et al. §4.2, App. A, Figs. 3–4: a deep fully connected network and "the corresponding
- * linear model" trained SIDE BY SIDE by minibatch SGD with the same rate, the same batch size and
+ * Hu et al. §4.2, App. A, Figs. 3–4: a deep fully connected network (or the deep circular CNN,
+ * convSideBySide) and "the corresponding linear model" trained SIDE BY SIDE by minibatch SGD with the same rate, the same batch size and
  * the same batches, compared on test points at chosen steps (H14).
  *
  *  - The network trains f_t − f_0 (App. A subtracts the initial output): train() on the targets
@@ -22,9 +22,10 @@ import {
 } from '../../kernels/deep-linear-model';
 import { type Mat, ShapeError, shapeOf } from '../../linalg/mat';
 import { matvec } from '../../linalg/ops';
+import { type ConvNet, cloneConvNet, convNetPredictor } from '../../model/conv-net';
 import { type DeepNet, cloneDeepNet, deepPredict } from '../../model/deep';
 import type { Rng } from '../../random';
-import { train } from '../../train/train';
+import { type TrainableNet, train } from '../../train/train';
 import { deepLinearModelSgd } from './deep-linear-sgd';
 
 /**
@@ -123,17 +124,35 @@ export interface DeepSideBySideResult {
 
 /** The network (a copy of `net`; `net` is left as it is) and its linear model side by side (module comment). */
 export function deepSideBySide(net: DeepNet, X: Mat, y: ArrayLike<number>, opts: DeepSideBySideOptions): DeepSideBySideResult {
+  return sideBySide(net, { clone: cloneDeepNet, predict: (m, Z, offset) => deepPredict(m, Z, offset ? { offset } : {}) }, X, y, opts);
+}
+
+/**
+ * The deep circular CNN (src/model/conv-net.ts; X is (C_0·H·W)×n) and the linear model of
+ * `opts.coefficients` side by side, exactly as deepSideBySide does for the FC network. Which
+ * linear model "corresponds" to the CNN is the caller's choice (H14 derives it in its note).
+ */
+export function convSideBySide(net: ConvNet, X: Mat, y: ArrayLike<number>, opts: DeepSideBySideOptions): DeepSideBySideResult {
+  return sideBySide(net, { clone: cloneConvNet, predict: convNetPredictor() }, X, y, opts);
+}
+
+interface NetworkOps<N> {
+  clone(net: N): N;
+  predict(net: N, X: Mat, offset?: ArrayLike<number>): Float64Array;
+}
+
+function sideBySide<N extends TrainableNet>(net: N, ops: NetworkOps<N>, X: Mat, y: ArrayLike<number>, opts: DeepSideBySideOptions): DeepSideBySideResult {
   const n = X.cols;
   if (y.length !== n) throw new ShapeError(`deepSideBySide: X is ${shapeOf(X)} (d×n), y has length ${y.length}`);
-  const f0 = deepPredict(net, X);
-  const f0t = deepPredict(net, opts.Xtest);
+  const f0 = ops.predict(net, X);
+  const f0t = ops.predict(net, opts.Xtest);
   const target = Float64Array.from({ length: n }, (_, i) => (y[i] as number) + f0[i]!);
   const netTest = new Map<number, Float64Array>();
   const at = [...new Set(opts.recordAt)].filter((t) => t >= 0 && t <= opts.steps).sort((a, b) => a - b);
-  const res = train(cloneDeepNet(net), X, target, {
+  const res = train(ops.clone(net), X, target, {
     optimizer: 'sgd', lr: opts.eta, layers: 'both', batchSize: opts.batchSize, maxSteps: opts.steps, rng: opts.rng,
     onDivergence: 'return', context: opts.context,
-    observers: [{ at, fn: (s) => netTest.set(s.step, deepPredict(s.net, opts.Xtest, { offset: f0t })) }],
+    observers: [{ at, fn: (s) => netTest.set(s.step, ops.predict(s.net, opts.Xtest, f0t)) }],
   });
   const lin = deepLinearModelSgd(X, y, opts.coefficients, opts.eta, opts.steps, {
     diagonal: 'off-diagonal', ...opts.linear, batchSize: opts.batchSize, rng: opts.rng, Xtest: opts.Xtest, recordAt: at,

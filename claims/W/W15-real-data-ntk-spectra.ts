@@ -113,10 +113,14 @@ for (const m of MODELS) for (const r of READINGS) {
 // Expected verdicts of the CNN's predictions where not CONFIRMED (measured at smoke and standard;
 // the note explains each). Keyed by `${kind}:${reading key}`.
 const EXPECTED_CNN: Record<string, Prediction['expected']> = {
-  'sgdTail:w': { smoke: 'REFUTED' },
-  'gdInvariant:pt': { smoke: 'INCONCLUSIVE' },
-  'sgdTail:pt': { smoke: 'REFUTED' },
-  'adamTail:pt': { smoke: 'INCONCLUSIVE' },
+  // GD moves a 4-channel CNN's NTK (λ_max by −28 … −6% as written, −45 … +200% PyTorch): W2/sd scatters around and above 0.05.
+  'gdInvariant:w': { standard: 'INCONCLUSIVE' },
+  'gdInvariant:pt': { smoke: 'INCONCLUSIVE', standard: 'INCONCLUSIVE' },
+  // α differences of ±0.03–0.09 with paired CIs of ±0.13–0.19 across 4 trials.
+  'sgdTail:w': { smoke: 'REFUTED', standard: 'INCONCLUSIVE' },
+  'adamTail:w': { standard: 'REFUTED' },
+  'sgdTail:pt': { smoke: 'REFUTED', standard: 'INCONCLUSIVE' },
+  'adamTail:pt': { smoke: 'INCONCLUSIVE', standard: 'INCONCLUSIVE' },
 };
 const predictions: Prediction[] = [];
 for (const m of MODELS) for (const r of READINGS) {
@@ -168,8 +172,9 @@ export default defineClaim({
     'adaptive optimizers leave it and grow large eigenvalues, so the fitted tail exponent α falls (GD > SGD > Adam).',
   setting,
   tierSetting: {
-    // smoke: the CNN with 2 channels and 5 accuracy records a run (each costs a pass over 1,000 test images).
-    smoke: { epochs: 10, cnnChannels: 2, cnnAccuracyPoints: 5 },
+    // smoke: the CNN with 2 channels, its accuracies recorded at the start and the end only (each
+    // record is a pass over 1,000 test images).
+    smoke: { epochs: 10, cnnChannels: 2, cnnAccuracyPoints: 1 },
     standard: { epochs: 100, cnnChannels: 4 },
     paper: { epochs: 200, cnnChannels: 16 },
   },

@@ -23,6 +23,7 @@ import {
 } from '../../src/model/conv-net';
 import { deepGaussianInit, deepLossAndGradients, deepPredict } from '../../src/model/deep';
 import { rngFor } from '../../src/random';
+import { centralDifferenceError, halfMse } from '../helpers/finite-differences';
 
 function setup(act: string, shape: { height: number; width: number; kernel: number; channels: number[]; inChannels?: number }, n: number, seed = 1) {
   const rng = rngFor(seed, 'conv-net-test', act, shape.height, shape.width, shape.kernel, shape.channels.join('x'), n);
@@ -32,31 +33,14 @@ function setup(act: string, shape: { height: number; width: number; kernel: numb
   return { net, X, y, rng };
 }
 
-function lossOf(net: ConvNet, X: Mat, y: Float64Array, offset?: Float64Array): number {
-  const f = convNetPredict(net, X, offset ? { offset } : {});
-  let s = 0;
-  for (let j = 0; j < f.length; j++) s += (f[j]! - y[j]!) ** 2;
-  return s / (2 * f.length);
-}
-
-/** max |FD − analytic| / max |analytic| over every parameter (central differences, step eps). */
+/** max |FD − analytic| / max |analytic| over every parameter (central differences). */
 function fdRelativeError(net: ConvNet, X: Mat, y: Float64Array, offset?: Float64Array): number {
-  const { grads } = convNetLossAndGradients(net, X, y, offset ? { offset } : {});
-  const eps = 1e-5;
-  let maxErr = 0, maxG = 0;
-  const check = (pick: (m: ConvNet) => Float64Array, grad: Float64Array): void => {
-    for (let p = 0; p < grad.length; p++) {
-      const a = cloneConvNet(net), b = cloneConvNet(net);
-      pick(a)[p] += eps;
-      pick(b)[p] -= eps;
-      const fd = (lossOf(a, X, y, offset) - lossOf(b, X, y, offset)) / (2 * eps);
-      maxErr = Math.max(maxErr, Math.abs(fd - grad[p]!));
-      maxG = Math.max(maxG, Math.abs(grad[p]!));
-    }
-  };
-  net.filters.forEach((_, l) => check((m) => m.filters[l]!.data, grads.filters[l]!.data));
-  check((m) => m.v, grads.v);
-  return maxErr / maxG;
+  const o = offset ? { offset } : {};
+  const { grads } = convNetLossAndGradients(net, X, y, o);
+  return centralDifferenceError(net, cloneConvNet, (m) => halfMse(convNetPredict(m, X, o), y), [
+    ...net.filters.map((_, l) => ({ pick: (m: ConvNet) => m.filters[l]!.data, grad: grads.filters[l]!.data })),
+    { pick: (m: ConvNet) => m.v, grad: grads.v },
+  ]);
 }
 
 const sameBits = (a: ArrayLike<number>, b: ArrayLike<number>): boolean =>

@@ -23,6 +23,7 @@ import {
 } from '../../src/model/deep';
 import { NATIVE_PASS_MIN, allocGradients, forward, gaussianInit, gradients } from '../../src/model/network';
 import { rngFor } from '../../src/random';
+import { centralDifferenceError, halfMse } from '../helpers/finite-differences';
 
 function setup(name: string, widths: number[], n: number, seed = 1) {
   const rng = rngFor(seed, 'deep-test', name, widths.join('x'), n);
@@ -33,31 +34,14 @@ function setup(name: string, widths: number[], n: number, seed = 1) {
   return { net, X, y, rng };
 }
 
-function lossOf(net: DeepNet, X: Mat, y: Float64Array, offset?: Float64Array): number {
-  const f = deepPredict(net, X, offset ? { offset } : {});
-  let s = 0;
-  for (let j = 0; j < f.length; j++) s += (f[j]! - y[j]!) ** 2;
-  return s / (2 * f.length);
-}
-
-/** max |FD − analytic| / max |analytic| over every parameter (central differences, step eps). */
+/** max |FD − analytic| / max |analytic| over every parameter (central differences). */
 function fdRelativeError(net: DeepNet, X: Mat, y: Float64Array, offset?: Float64Array): number {
-  const { grads } = deepLossAndGradients(net, X, y, offset ? { offset } : {});
-  const eps = 1e-5;
-  let maxErr = 0, maxG = 0;
-  const check = (pick: (m: DeepNet) => Float64Array, grad: Float64Array): void => {
-    for (let p = 0; p < grad.length; p++) {
-      const a = cloneDeepNet(net), b = cloneDeepNet(net);
-      pick(a)[p] += eps;
-      pick(b)[p] -= eps;
-      const fd = (lossOf(a, X, y, offset) - lossOf(b, X, y, offset)) / (2 * eps);
-      maxErr = Math.max(maxErr, Math.abs(fd - grad[p]!));
-      maxG = Math.max(maxG, Math.abs(grad[p]!));
-    }
-  };
-  net.W.forEach((_, k) => check((m) => m.W[k]!.data, grads.W[k]!.data));
-  check((m) => m.v, grads.v);
-  return maxErr / maxG;
+  const o = offset ? { offset } : {};
+  const { grads } = deepLossAndGradients(net, X, y, o);
+  return centralDifferenceError(net, cloneDeepNet, (m) => halfMse(deepPredict(m, X, o), y), [
+    ...net.W.map((_, k) => ({ pick: (m: DeepNet) => m.W[k]!.data, grad: grads.W[k]!.data })),
+    { pick: (m: DeepNet) => m.v, grad: grads.v },
+  ]);
 }
 
 function expectBitIdentical(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {

@@ -13,7 +13,8 @@
  *                   closed form (linear-dynamics), the learning-rate sweep on one draw
  *                   (rate-sweep), §6's optimizers on real data (real-data-training), training a copy (train-copy), a user's own network (inspect);
  *                   the deep FC network and its Taylor linear model under SGD on the same
- *                   batches (deep-side-by-side, deep-linear-sgd);
+ *                   batches (deep-side-by-side, deep-linear-sgd — which also trains the model
+ *                   of any explicit kernel, e.g. the infinite-width NTK, on those batches);
  *  - measurements/  what is measured: changes of weights and kernels (changes), spikes and
  *                   alignments (spikes), spectral classes (spectral-classes), spectral edges
  *                   and shifts (spectral-edges), data concentration (concentration), kernel

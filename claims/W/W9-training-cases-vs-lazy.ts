@@ -68,16 +68,16 @@ const SCHEDULES: { schedule: Schedule; suffix: string; name: string }[] = [
 type Exp = Prediction['expected'];
 /**
  * Verdicts measured where they differ from the paper (see the note), keyed `${η}_${suffix}`.
- * The paper tier (n = 2000) was not run here: it keeps the paper's CONFIRMED.
+ * Paper tier (n = 2000, measured 2026-12-05 in five shards): Case 3 holds under 2η = 44 only.
  */
 const EXPECTED_TEST: Record<string, Exp> = {
   // Adam with a constant rate: the loss never reaches 1e-5, test error 1.09–1.23 × lazy.
-  '0.092_const': { smoke: 'INCONCLUSIVE', standard: 'INCONCLUSIVE' },
+  '0.092_const': { smoke: 'INCONCLUSIVE', standard: 'INCONCLUSIVE', paper: 'REFUTED' }, // n = 2000: 1.56 × lazy
   // n = 128: Adam's ratio scatters 0.77–1.33 over 3 trials (0.81–1.40 with the constant rate).
   '0.092_decay': { smoke: 'INCONCLUSIVE' },
   // η = 22 stays in the kernel regime: ratio 1.02–1.07 at n = 500 (0.90–1.02 at n = 128).
-  '22_const': { standard: 'INCONCLUSIVE' },
-  '22_decay': { standard: 'INCONCLUSIVE' },
+  '22_const': { standard: 'INCONCLUSIVE', paper: 'REFUTED' }, // n = 2000: 1.03 × lazy
+  '22_decay': { standard: 'INCONCLUSIVE', paper: 'REFUTED' },
   // 2η = 44 diverges within two epochs in every trial at n ≤ 500: no trained network, test
   // error not measured, no measured point left (see the note).
   '44_const': { smoke: 'INCONCLUSIVE', standard: 'INCONCLUSIVE' },
@@ -87,8 +87,8 @@ const EXPECTED_CLASS: Record<string, Exp> = {
   // n = 128 (d = 64): 3 outliers only in 2 of 3 trials (a "changed bulk").
   '0.092_decay': { smoke: 'INCONCLUSIVE' },
   // η = 22: no outlier at n = 500; at n = 128 one trial of three has one.
-  '22_const': { smoke: 'INCONCLUSIVE', standard: 'REFUTED' },
-  '22_decay': { smoke: 'REFUTED', standard: 'REFUTED' },
+  '22_const': { smoke: 'INCONCLUSIVE', standard: 'REFUTED', paper: 'REFUTED' }, // n = 2000: invariant in every trial
+  '22_decay': { smoke: 'REFUTED', standard: 'REFUTED', paper: 'REFUTED' },
   // 2η = 44 diverges: no trained spectrum to class, no measured point left.
   '44_const': { smoke: 'INCONCLUSIVE', standard: 'INCONCLUSIVE' },
   '44_decay': { smoke: 'INCONCLUSIVE', standard: 'INCONCLUSIVE' },

@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "tanh_pair.h"
+
 extern "C" {
 // Declared in OpenBLAS's cblas.h on most builds; repeated here so that a cblas.h
 // from another vendor still compiles (the link fails instead, clearly).
@@ -442,17 +444,7 @@ inline void one(int id, double x, double param, double &f, double &d) {
     case 0: f = x; d = 1.0; break;
     case 1: f = x > 0 ? x : 0.0; d = x > 0 ? 1.0 : 0.0; break;
     case 2: f = x > 0 ? x : param * x; d = x > 0 ? 1.0 : param; break;
-    case 3: {
-      // One exponential for both: with m = expm1(−2|x|), e = 1 + m,
-      // tanh|x| = −m/(2 + m) and sech² x = 4e/(1 + e)² (no cancellation near 0 or in the tails).
-      const double ax = std::fabs(x);
-      const double m = std::expm1(-2.0 * ax);
-      const double t = -m / (2.0 + m);
-      f = x < 0 ? -t : t;
-      const double e = 1.0 + m;
-      d = 4.0 * e / ((2.0 + m) * (2.0 + m));
-      break;
-    }
+    case 3: ntkv_vec::tanhScalar(x, f, d); break;  // one exponential for both (tanh_pair.h)
     case 4: {
       const double e = std::exp(-std::fabs(x));
       const double p = 1.0 / (1.0 + e);

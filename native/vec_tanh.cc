@@ -22,17 +22,11 @@
 #include <cstring>
 #include <initializer_list>
 
+#include "tanh_pair.h"
+
 namespace ntkv_vec {
 
-// The scalar reference: exactly act::one's case 3 in ntkv_native.cc.
-inline void tanhScalar(double x, double &f, double &d) {
-  const double ax = std::fabs(x);
-  const double m = std::expm1(-2.0 * ax);
-  const double t = -m / (2.0 + m);
-  f = x < 0 ? -t : t;
-  const double e = 1.0 + m;
-  d = 4.0 * e / ((2.0 + m) * (2.0 + m));
-}
+// The scalar reference, tanhScalar, is tanh_pair.h's: act::one's case 3 in ntkv_native.cc.
 
 namespace {
 

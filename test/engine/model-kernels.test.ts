@@ -23,6 +23,7 @@ import {
 } from '../../src/kernels/empirical';
 import { rngFor } from '../../src/random';
 import { train } from '../../src/train/train';
+import { relErr } from '../helpers/relative-error';
 
 function setup(name: string, h: number, d: number, n: number, seed = 1) {
   const rng = rngFor(seed, 'test', name, h, d, n);
@@ -48,10 +49,6 @@ function jacobian(net: TwoLayerNet, X: Mat): { JW: Mat; Jv: Mat } {
     }
   }
   return { JW, Jv };
-}
-
-function relErr(A: Mat, B: Mat): number {
-  return frobenius(sub(A, B)) / frobenius(B);
 }
 
 describe('two-layer network', () => {

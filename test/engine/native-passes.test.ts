@@ -7,14 +7,15 @@
  * on every entry, so a −0 or a NaN pattern counts too). The BLAS calls are the same in both
  * runs, so any difference is the passes' own. Two BLAS threads, so the threaded split runs.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { activation, leakyRelu } from '../../src/activations';
-import { loadNativeBackend, useBackend, type LinalgBackend } from '../../src/linalg/backend';
+import { loadNativeBackend, type LinalgBackend } from '../../src/linalg/backend';
 import { gram, zeros, type Mat } from '../../src/linalg';
 import { forward, gaussianInit, cloneNet, type TwoLayerNet } from '../../src/model/network';
 import { networkKernels, type KernelName } from '../../src/kernels/empirical';
 import { rngFor } from '../../src/random';
 import { train, type TrainConfig } from '../../src/train/train';
+import { useNativeThreads } from '../helpers/native';
 
 const native = loadNativeBackend();
 const PASSES = ['optimizerUpdate', 'gradFactor', 'activationWeighted', 'kernelsFinish', 'syrkLowerOnly'] as const;
@@ -55,13 +56,7 @@ function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): voi
 }
 
 describe.skipIf(!native)('native passes are bit-identical to the TypeScript paths', () => {
-  let threads = 1;
-  beforeAll(() => {
-    useBackend('native');
-    threads = native!.getThreads();
-    native!.setThreads(2);
-  });
-  afterAll(() => native!.setThreads(threads));
+  useNativeThreads(native!);
 
   it('has every pass the engine looks for', () => {
     for (const k of PASSES) expect(typeof (native as unknown as Record<string, unknown>)[k], k).toBe('function');

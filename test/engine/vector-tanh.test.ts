@@ -9,13 +9,14 @@
  * values; lengths that are not multiples of the four lanes or of the 256-entry blocks.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { activation } from '../../src/activations';
-import { loadNativeBackend, useBackend } from '../../src/linalg/backend';
+import { loadNativeBackend } from '../../src/linalg/backend';
 import { networkKernels } from '../../src/kernels/empirical';
 import { cloneNet, forward, gaussianInit } from '../../src/model/network';
 import { rngFor } from '../../src/random';
 import { train } from '../../src/train/train';
+import { useNativeThreads } from '../helpers/native';
 
 const native = loadNativeBackend();
 const TANH = 3; // the addon's id for tanh
@@ -64,13 +65,7 @@ function argumentsOfEveryKind(): Float64Array {
 }
 
 describe.skipIf(!native?.vectorMath)('tanh four lanes at a time = the scalar libm path, bit for bit', () => {
-  let threads = 1;
-  beforeAll(() => {
-    useBackend('native');
-    threads = native!.getThreads();
-    native!.setThreads(2);
-  });
-  afterAll(() => native!.setThreads(threads));
+  useNativeThreads(native!);
 
   it('the lanes are on where the CPU has AVX2 and FMA (the load-time self-check passed)', () => {
     let cpu = '';

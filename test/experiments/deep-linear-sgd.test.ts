@@ -16,15 +16,7 @@ import { type Mat, zeros } from '../../src/linalg/mat';
 import { matmul } from '../../src/linalg/ops';
 import { rngFor } from '../../src/random';
 import { MinibatchSource } from '../../src/train/minibatches';
-
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num / Math.max(den, 1e-300));
-}
+import { relDiff } from '../helpers/relative-error';
 
 function gaussian(seed: string, d: number, n: number): Mat {
   return rngFor(3, seed).randn(d, n);

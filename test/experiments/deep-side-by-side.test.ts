@@ -13,15 +13,7 @@ import { cloneConvNet, convNetInit, convNetPredict } from '../../src/model/conv-
 import { cloneDeepNet, deepGaussianInit, deepPredict } from '../../src/model/deep';
 import { rngFor } from '../../src/random';
 import { train } from '../../src/train/train';
-
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num / Math.max(den, 1e-300));
-}
+import { relDiff } from '../helpers/relative-error';
 
 describe('deep network and its linear model side by side', () => {
   const d = 10, n = 40, nt = 15, w = 24;

@@ -14,15 +14,7 @@ import { cloneNet, forward, mseLoss } from '../../src/model/network';
 import { mse } from '../../src/spectra';
 import { rngFor } from '../../src/random';
 import { train } from '../../src/train/train';
-
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num / Math.max(den, 1e-300));
-}
+import { relDiff } from '../helpers/relative-error';
 
 describe('side by side (network and linear model)', () => {
   const sizes = { d: 10, n: 40, m: 30 };

@@ -11,26 +11,13 @@ import { deepNetworkKernels } from '../../src/kernels/deep';
 import { type ConvNet, cloneConvNet, convNetHidden, convNetInit, convNetPredict } from '../../src/model/conv-net';
 import { deepGaussianInit } from '../../src/model/deep';
 import { rngFor } from '../../src/random';
-
-function relErr(A: Mat, B: Mat): number {
-  return frobenius(sub(A, B)) / frobenius(B);
-}
+import { relErr } from '../helpers/relative-error';
+import { centralDifferenceJacobian } from '../helpers/finite-differences';
 
 /** n×count Jacobian blocks of f(X) by central differences, one per filter bank and one for v. */
 function fdJacobian(net: ConvNet, X: Mat, eps = 1e-5): { filters: Mat[]; v: Mat } {
-  const n = X.cols;
-  const block = (pick: (m: ConvNet) => Float64Array, count: number): Mat => {
-    const J = zeros(n, count);
-    for (let p = 0; p < count; p++) {
-      const a = cloneConvNet(net), b = cloneConvNet(net);
-      pick(a)[p] += eps;
-      pick(b)[p] -= eps;
-      const fa = convNetPredict(a, X), fb = convNetPredict(b, X);
-      for (let s = 0; s < n; s++) J.data[s + p * n] = (fa[s]! - fb[s]!) / (2 * eps);
-    }
-    return J;
-  };
-  return { filters: net.filters.map((F, l) => block((m) => m.filters[l]!.data, F.data.length)), v: block((m) => m.v, net.v.length) };
+  const block = (pick: (m: ConvNet) => Float64Array): Mat => centralDifferenceJacobian(net, cloneConvNet, (m) => convNetPredict(m, X), pick, eps);
+  return { filters: net.filters.map((_, l) => block((m) => m.filters[l]!.data)), v: block((m) => m.v) };
 }
 
 describe('conv net empirical NTK', () => {

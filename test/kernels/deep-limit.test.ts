@@ -13,10 +13,7 @@ import { expectedKernels } from '../../src/kernels/expected';
 import { deepGaussianInit } from '../../src/model/deep';
 import { rngFor } from '../../src/random';
 import { fitLogLog, type Point } from '../../src/stats';
-
-function relErr(A: Mat, B: Mat): number {
-  return frobenius(sub(A, B)) / frobenius(B);
-}
+import { relErr } from '../helpers/relative-error';
 
 /** Inputs with varied norms (a = ‖x‖²/d between ~0.3 and ~3), d×n. */
 function inputs(seed: number, d: number, n: number): Mat {

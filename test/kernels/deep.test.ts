@@ -10,29 +10,13 @@ import { networkKernels } from '../../src/kernels/empirical';
 import { type DeepNet, cloneDeepNet, deepFromTwoLayer, deepGaussianInit, deepPredict } from '../../src/model/deep';
 import { gaussianInit } from '../../src/model/network';
 import { rngFor } from '../../src/random';
-
-function relErr(A: Mat, B: Mat): number {
-  return frobenius(sub(A, B)) / frobenius(B);
-}
+import { relErr } from '../helpers/relative-error';
+import { centralDifferenceJacobian } from '../helpers/finite-differences';
 
 /** Jacobian of f(X) (n outputs) by central differences, one n×P block per parameter group. */
 function fdJacobian(net: DeepNet, X: Mat, eps = 1e-5): { W: Mat[]; v: Mat } {
-  const n = X.cols;
-  const block = (pick: (m: DeepNet) => Float64Array, count: number): Mat => {
-    const J = zeros(n, count);
-    for (let p = 0; p < count; p++) {
-      const a = cloneDeepNet(net), b = cloneDeepNet(net);
-      pick(a)[p] += eps;
-      pick(b)[p] -= eps;
-      const fa = deepPredict(a, X), fb = deepPredict(b, X);
-      for (let s = 0; s < n; s++) J.data[s + p * n] = (fa[s]! - fb[s]!) / (2 * eps);
-    }
-    return J;
-  };
-  return {
-    W: net.W.map((W, k) => block((m) => m.W[k]!.data, W.data.length)),
-    v: block((m) => m.v, net.v.length),
-  };
+  const block = (pick: (m: DeepNet) => Float64Array): Mat => centralDifferenceJacobian(net, cloneDeepNet, (m) => deepPredict(m, X), pick, eps);
+  return { W: net.W.map((_, l) => block((m) => m.W[l]!.data)), v: block((m) => m.v) };
 }
 
 describe('deep empirical NTK', () => {

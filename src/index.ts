@@ -227,6 +227,16 @@ export {
   type OptimizerName,
   type StopReason,
 } from './train/train';
+export {
+  fileCheckpoint,
+  withTrainingCheckpoints,
+  removeTrainingCheckpoints,
+  checkpointIntervalMs,
+  keptIn,
+  type TrainCheckpoint,
+  type SavedTraining,
+} from './train/checkpoints';
+export type { ObserverState } from './train/config';
 
 // ── Kernels: empirical, expected (infinite width), linear models, lazy regression ────────
 export {

@@ -16,7 +16,7 @@ import { defineClaim, type JobOutput } from 'ntk-verify';
 import { notMeasuredAll } from 'ntk-verify';
 import { subspaceAngles, testError } from 'ntk-verify/experiments';
 import { wProblem } from 'ntk-verify/experiments';
-import { cloneNet, fromColumnMajor, matvec, train } from 'ntk-verify';
+import { cloneNet, fromColumnMajor, keptIn, matvec, train } from 'ntk-verify';
 import type { Rng } from 'ntk-verify';
 import type { TrainConfig } from 'ntk-verify';
 
@@ -221,6 +221,8 @@ function runJob(n: number, s: typeof setting, rng: Rng, keepDetail: boolean): Jo
           cos.push([st.step, subspaceAngles(st.net.W, B, m).meanCos2]);
           err.push([st.step, testError(st.net, Xt, yt)]);
         },
+        // At the paper tier a GD run takes hours: it can resume from a checkpoint with what it recorded.
+        state: keptIn(cos, err),
       }];
       series[`mean cos² (${NAME[o]}) vs step`] = cos;
       series[`test MSE (${NAME[o]}) vs step`] = err;

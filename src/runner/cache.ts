@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { hashText, workspaceRoot } from './engine-version';
 import { type JobRecord, jobOutputSchema, jobRecordSchema } from './results';
 import { jobBlasThreads } from './threads';
+import { removeTrainingCheckpoints } from '../train/checkpoints';
 
 /** Format tag of a cache entry (part of the job key too: older entries are never read). */
 export const CACHE_FORMAT = 'ntk-verify.job/2';
@@ -96,6 +97,14 @@ export class JobCache {
     return path.join(this.dir, claimId, `${key}.json`);
   }
 
+  /**
+   * The folder where an uncached job's training runs save their state (src/train/checkpoints.ts),
+   * beside the entry its result will get; none when the cache is off (nothing would keep it).
+   */
+  checkpointDir(claimId: string, key: string): string | undefined {
+    return this.enabled ? path.join(this.dir, claimId, `${key}.train`) : undefined;
+  }
+
   get(claimId: string, key: string): JobRecord | undefined {
     if (!this.enabled) return undefined;
     const f = this.file(claimId, key);
@@ -124,5 +133,7 @@ export class JobCache {
     const record = JSON.parse(JSON.stringify(rec)) as JobRecord; // exactly what a reader will parse
     writeFileSync(tmp, JSON.stringify({ format: CACHE_FORMAT, sha256: recordHash(record), record }));
     renameSync(tmp, f);
+    // The result is kept: its training checkpoints are of no more use.
+    removeTrainingCheckpoints(path.join(this.dir, claimId, `${rec.key}.train`));
   }
 }

@@ -7,6 +7,7 @@ import { type ClaimDefinition, type JobOutput, type Tier, resolvedSetting } from
 import { rngFor, streamKey } from '../random';
 import type { JobRecord } from './results';
 import { constantSuffix, renameOutput } from './constants';
+import { withTrainingCheckpoints } from '../train/checkpoints';
 
 /** Everything a worker needs to run a job (plain data: it crosses process boundaries). */
 export interface JobSpec {
@@ -20,6 +21,8 @@ export interface JobSpec {
   keepDetail: boolean;
   /** A non-baseline value of the claim's swept constant (absent: the baseline). */
   constant?: number;
+  /** Where the job's training runs save their state and resume from (src/train/checkpoints.ts); absent: none. */
+  checkpointDir?: string;
 }
 
 export function seedKeyOf(rootSeed: string | number, claimId: string, x: number, trial: number): string {
@@ -90,7 +93,7 @@ export async function runJob(def: ClaimDefinition, spec: JobSpec): Promise<JobRe
   const cpuMs = () => { const c = process.cpuUsage(c0); return (c.user + c.system) / 1000; };
   try {
     const setting = resolvedSetting(def, spec.tier);
-    const out = await def.run({
+    const runIt = () => def.run({
       claimId: spec.claimId,
       tier: spec.tier,
       x: spec.x,
@@ -99,6 +102,7 @@ export async function runJob(def: ClaimDefinition, spec: JobSpec): Promise<JobRe
       rng: rngFor(spec.rootSeed, spec.claimId, spec.x, spec.trial),
       keepDetail: spec.keepDetail,
     });
+    const out = await (spec.checkpointDir ? withTrainingCheckpoints(spec.checkpointDir, runIt) : runIt());
     const valid = validateOutput(def, out, where);
     const output = k ? renameOutput(valid, constantSuffix(k.symbol, spec.constant!)) : valid;
     return { x: spec.x, trial: spec.trial, ...at, key: spec.key, seedKey, status: 'ok', cached: false, ms: performance.now() - t0, cpuMs: cpuMs(), output };

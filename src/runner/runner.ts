@@ -118,7 +118,10 @@ export async function runClaims(claims: RegisteredClaim[], opts: RunOptions): Pr
   for (const p of plan) {
     const hit = cache.get(p.spec.claimId, p.spec.key);
     if (hit) records.set(p.spec.key, { ...hit, cached: true });
-    else pending.push(p);
+    else {
+      const dir = cache.checkpointDir(p.spec.claimId, p.spec.key);
+      pending.push(dir ? { ...p, spec: { ...p.spec, checkpointDir: dir } } : p);
+    }
   }
   opts.onStart?.(plan.length, plan.length - pending.length);
   let done = 0;

@@ -16,6 +16,7 @@ import type { ConvNet } from '../model/conv-net';
 import type { DeepNet } from '../model/deep';
 import type { TwoLayerNet } from '../model/network';
 import type { Rng } from '../random';
+import type { TrainCheckpoint } from './checkpoints';
 
 export type Layers = 'first' | 'second' | 'both';
 export type OptimizerName = 'gd' | 'sgd' | 'adam' | 'adagrad';
@@ -56,6 +57,18 @@ export interface Observer<N = TwoLayerNet> {
    * (state.loss is then the loss of the previous iterate).
    */
   needsLoss?: boolean;
+  /**
+   * What the observer has gathered so far, for resumable training (checkpoints.ts): `save`
+   * returns it (plain data and typed arrays, structured-clone-able), `restore` puts it back
+   * into a fresh observer of the same rerun. A run whose observers all have it can be
+   * checkpointed; a run with one that has not is never checkpointed (it reruns from step 0).
+   */
+  state?: ObserverState;
+}
+
+export interface ObserverState {
+  save(): unknown;
+  restore(saved: unknown): void;
 }
 
 export interface TrainConfig<N = TwoLayerNet> {
@@ -112,6 +125,11 @@ export interface TrainConfig<N = TwoLayerNet> {
   snapshot?: SnapshotRule;
   /** Steps between snapshots (default: one epoch; for GD, every step). */
   snapshotEvery?: number;
+  /**
+   * Where a long run saves its state and resumes from (checkpoints.ts). Default: the job's
+   * checkpoint folder when the runner gave it one (a cached job), else none; false: never.
+   */
+  checkpoint?: TrainCheckpoint | false;
 }
 
 export type StopReason = 'loss' | 'relLoss' | 'maxSteps' | 'maxEpochs';

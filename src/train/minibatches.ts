@@ -20,6 +20,7 @@ export class MinibatchSource {
   private readonly XLast: Mat | undefined;
   private readonly yLast: Float64Array | undefined;
   private order: Int32Array | undefined;
+  private orderEpoch = -1;
   /** Size of the last batch of an epoch (= batch when b divides n). */
   readonly lastSize: number;
 
@@ -38,12 +39,18 @@ export class MinibatchSource {
     this.yLast = this.XLast ? new Float64Array(this.lastSize) : undefined;
   }
 
-  /** The `within`-th batch of `epoch` (a new shuffle when within = 0). */
+  /**
+   * The `within`-th batch of `epoch` (a new shuffle when the epoch changes; a run resumed from a
+   * checkpoint mid-epoch draws that epoch's shuffle again, the same one).
+   */
   gather(epoch: number, within: number): Minibatch {
     const { X, y } = this;
     const d = X.rows;
     const n = X.cols;
-    if (within === 0) this.order = this.rng.split(`epoch:${epoch}`).shuffle(n);
+    if (within === 0 || this.orderEpoch !== epoch) {
+      this.order = this.rng.split(`epoch:${epoch}`).shuffle(n);
+      this.orderEpoch = epoch;
+    }
     const start = within * this.batch;
     const size = Math.min(this.batch, n - start);
     const isLast = size !== this.batch;

@@ -14,10 +14,14 @@ export function divergenceReason(step: number, loss: number, initialLoss: number
   return `training diverged at step ${step} (loss ${sig(loss)}, initial ${sig(initialLoss)})`;
 }
 
-/** How to copy a network of type N: a fresh clone, and an overwrite of one by another of the same shapes. */
+/**
+ * How to copy a network of type N: a fresh clone, an overwrite of one by another of the same
+ * shapes, and its parameter arrays (what a checkpoint saves and restores).
+ */
 export interface NetCopier<N> {
   clone(net: N): N;
   copyInto(src: N, dst: N): void;
+  arrays(net: N): Float64Array[];
 }
 
 export class SnapshotKeeper<N> {

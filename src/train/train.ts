@@ -68,6 +68,7 @@ import {
 import { type Minibatch, MinibatchSource } from './minibatches';
 import { type ParameterState, allocParameterState, updateParameters } from './optimizers';
 import { type NetCopier, SnapshotKeeper } from './snapshots';
+import { CHECKPOINT_FORMAT, type SavedTraining, type TrainCheckpoint, nextTrainingCheckpoint, noteResumedRun, trainingFingerprint } from './checkpoints';
 
 export {
   DivergenceError,
@@ -125,6 +126,7 @@ class TwoLayerPasses implements Trainable<TwoLayerNet> {
   readonly copier: NetCopier<TwoLayerNet> = {
     clone: (net) => ({ W: clone(net.W), v: net.v.slice(), act: net.act }),
     copyInto: (src, dst) => { clone(src.W, dst.W); dst.v.set(src.v); },
+    arrays: (net) => [net.W.data, net.v],
   };
   readonly blocks: TrainedBlock[] = [];
   /** For GD the initial forward pass (with σ′ when the first layer trains) is also step 0's. */
@@ -232,6 +234,7 @@ class DeepPasses implements Trainable<DeepNet> {
   readonly copier: NetCopier<DeepNet> = {
     clone: cloneDeepNet,
     copyInto: (src, dst) => { src.W.forEach((W, k) => clone(W, dst.W[k]!)); dst.v.set(src.v); },
+    arrays: (net) => [...net.W.map((W) => W.data), net.v],
   };
   readonly blocks: TrainedBlock[] = [];
   private readonly widths: number[];
@@ -298,7 +301,7 @@ class DeepPasses implements Trainable<DeepNet> {
  * its own rate or lr.first) and v. A 1×1 image with k = 1 runs DeepPasses' arithmetic.
  */
 class ConvPasses implements Trainable<ConvNet> {
-  readonly copier: NetCopier<ConvNet> = { clone: cloneConvNet, copyInto: copyConvNet };
+  readonly copier: NetCopier<ConvNet> = { clone: cloneConvNet, copyInto: copyConvNet, arrays: (net) => [...net.filters.map((F) => F.data), net.v] };
   readonly blocks: TrainedBlock[] = [];
   private readonly full: ConvNetWorkspace;
   private readonly batchWs?: ConvNetWorkspace;
@@ -377,33 +380,96 @@ export function train<N extends TrainableNet>(net: N, X: Mat, y: ArrayLike<numbe
   else checkData(where, net, X, y);
   const n = X.cols;
   const r = resolveTraining(cfg, n);
+  // Every run of a job takes its ordinal, checkpointed or not, so the ordinals of a rerun match.
+  const scoped = nextTrainingCheckpoint();
   const minibatches = r.stochastic ? new MinibatchSource(X, y, r.batch, cfg.rng!) : undefined;
   const lastSize = minibatches?.lastSize ?? n;
   const model = (isConvNet(net) ? new ConvPasses(net, X, y, r, lastSize)
     : isDeepNet(net) ? new DeepPasses(net, X, y, r, lastSize)
       : new TwoLayerPasses(net, X, y, r, cfg.layers, lastSize)) as unknown as Trainable<N>;
-  return runTraining(model, r, cfg, minibatches);
+  const ckpt = cfg.checkpoint === false ? undefined : (cfg.checkpoint ?? scoped);
+  const resumable = ckpt && (cfg.observers ?? []).every((o) => o.state !== undefined)
+    ? { checkpoint: ckpt, fingerprint: fingerprintOf(model, X, y, r, cfg) }
+    : undefined;
+  return runTraining(model, r, cfg, minibatches, resumable);
 }
 
-/** The loop: gradients, the update of each block, the loss on its schedule, observers. */
-function runTraining<N>(model: Trainable<N>, r: ResolvedTraining, cfg: TrainConfig<N>, minibatches: MinibatchSource | undefined): TrainOutcome<N> {
+/** What makes a saved run this run: its settings, data and starting weights (checkpoints.ts). */
+function fingerprintOf<N>(model: Trainable<N>, X: Mat, y: ArrayLike<number>, r: ResolvedTraining, cfg: TrainConfig<N>): string {
+  const settings = {
+    r, layers: cfg.layers, lossBelow: cfg.lossBelow ?? null, relLossBelow: cfg.relLossBelow ?? null, onDivergence: cfg.onDivergence ?? 'throw',
+    snapshot: cfg.snapshot ?? null, snapshotEvery: cfg.snapshotEvery ?? null, rng: cfg.rng?.key ?? null, schedule: cfg.lrSchedule ? String(cfg.lrSchedule) : null,
+    observers: (cfg.observers ?? []).length, shapes: model.copier.arrays(model.net).map((a) => a.length), X: [X.rows, X.cols, X.ld, X.offset],
+  };
+  const xEnd = X.offset + (X.cols - 1) * X.ld + X.rows;
+  return trainingFingerprint(settings, [...model.copier.arrays(model.net), X.data.subarray(X.offset, xEnd), Float64Array.from(y)]);
+}
+
+/** The loop: gradients, the update of each block, the loss on its schedule, observers; saves and resumes. */
+function runTraining<N>(
+  model: Trainable<N>, r: ResolvedTraining, cfg: TrainConfig<N>, minibatches: MinibatchSource | undefined,
+  resumable: { checkpoint: TrainCheckpoint; fingerprint: string } | undefined,
+): TrainOutcome<N> {
   const { net } = model;
   const { ctx, stochastic, stepsPerEpoch, maxSteps } = r;
   const snapshots = cfg.onDivergence === 'return' ? new SnapshotKeeper(cfg.snapshot ?? 'last-finite', net, model.copier) : undefined;
-  const observers: Observer<N>[] = [...(cfg.observers ?? []), ...(snapshots ? [snapshots.observer(cfg.snapshotEvery ?? stepsPerEpoch)] : [])];
+  const userObservers = cfg.observers ?? [];
+  const observers: Observer<N>[] = [...userObservers, ...(snapshots ? [snapshots.observer(cfg.snapshotEvery ?? stepsPerEpoch)] : [])];
   const wants = (o: Observer<N>, step: number) => (o.at === undefined ? true : Array.isArray(o.at) ? o.at.includes(step) : o.at(step));
   const notify = (s: TrainState<N>) => {
     for (const o of observers) if (wants(o, s.step)) o.fn(s);
   };
 
-  const initialLoss = model.initialLoss();
-  const history: { step: number; loss: number }[] = [{ step: 0, loss: initialLoss }];
-  let loss = initialLoss;
+  let initialLoss = NaN;
+  let history: { step: number; loss: number }[] = [];
+  let loss = NaN;
   let step = 0;
   let epoch = 0;
-
+  let stoppedBy: StopReason | undefined;
   // The loss that tripped the divergence check, and the step it was at (the run ends there).
   let blowUp: { step: number; loss: number } | undefined;
+
+  // ---- checkpoints: what a save holds, and putting it back
+  const started = performance.now();
+  let lastSave = started;
+  let saves = 0;
+  const save = (done: boolean) => {
+    const ck = resumable!;
+    ck.checkpoint.save({
+      format: CHECKPOINT_FORMAT, fingerprint: ck.fingerprint, done, step, epoch, loss, initialLoss, history,
+      ...(stoppedBy ? { stoppedBy } : {}), ...(blowUp ? { blowUp } : {}),
+      params: model.copier.arrays(net),
+      optimizer: model.blocks.map((b) => ({ ...b.state })),
+      ...(snapshots ? { snapshot: { params: model.copier.arrays(snapshots.net), step: snapshots.step, epoch: snapshots.epoch, loss: snapshots.loss } } : {}),
+      observers: userObservers.map((o) => o.state!.save()),
+    });
+    saves++;
+    lastSave = performance.now();
+  };
+  const saveIfDue = () => {
+    if (resumable && performance.now() - lastSave >= resumable.checkpoint.everyMs) save(false);
+  };
+  /** At the end: a run that saved along the way, or took a save interval, is saved as done. */
+  const saveDone = () => {
+    if (resumable && (saves > 0 || performance.now() - started >= resumable.checkpoint.everyMs)) save(true);
+  };
+  const restore = (s: SavedTraining): void => {
+    const into = (dst: Float64Array[], src: Float64Array[], what: string) => {
+      if (dst.length !== src.length || dst.some((a, i) => a.length !== src[i]!.length)) throw new Error(`train${ctx}: checkpoint ${what} do not fit the network`);
+      dst.forEach((a, i) => a.set(src[i]!));
+    };
+    into(model.copier.arrays(net), s.params, 'parameters');
+    model.blocks.forEach((b, i) => {
+      for (const k of ['m', 'v', 'velocity'] as const) if (b.state[k]) b.state[k].set(s.optimizer[i]![k]!);
+    });
+    if (snapshots && s.snapshot) {
+      into(model.copier.arrays(snapshots.net), s.snapshot.params, 'snapshot parameters');
+      Object.assign(snapshots, { step: s.snapshot.step, epoch: s.snapshot.epoch, loss: s.snapshot.loss });
+    }
+    userObservers.forEach((o, i) => o.state!.restore(s.observers[i]));
+    ({ step, epoch, loss, initialLoss, history, stoppedBy, blowUp } = s);
+  };
+
   const checkDiverged = (l: number): boolean => {
     if (Number.isFinite(l) && l <= r.divergenceFactor * Math.max(initialLoss, 1e-300)) return false;
     blowUp = { step, loss: l };
@@ -420,14 +486,36 @@ function runTraining<N>(model: Trainable<N>, r: ResolvedTraining, cfg: TrainConf
       stoppedBy: 'diverged', converged: false, hitCap: false, divergence: snapshots.divergence(blowUp!, initialLoss, message),
     };
   };
+  const divergedAndSaved = (): TrainOutcome<N> => {
+    saveDone();
+    return diverged();
+  };
+  const finished = (): TrainOutcome<N> => ({
+    net, steps: step, epochs: epoch, stoppedBy: stoppedBy!,
+    converged: stoppedBy === 'loss' || stoppedBy === 'relLoss',
+    hitCap: stoppedBy === 'maxSteps' || stoppedBy === 'maxEpochs',
+    initialLoss, finalLoss: loss, lossHistory: history,
+  });
   const stopNow = (l: number): StopReason | undefined => {
     if (cfg.lossBelow !== undefined && l < cfg.lossBelow) return 'loss';
     if (cfg.relLossBelow !== undefined && l < cfg.relLossBelow * initialLoss) return 'relLoss';
     return undefined;
   };
 
-  notify({ step: 0, epoch: 0, net, loss });
-  let stoppedBy: StopReason | undefined = stopNow(loss);
+  const saved = resumable?.checkpoint.load();
+  if (saved && saved.fingerprint === resumable!.fingerprint) {
+    restore(saved);
+    noteResumedRun();
+    if (saved.done) return blowUp ? diverged() : finished();
+    // GD: the forward pass at the restored iterate, which the next step's gradient reuses (its loss is not the initial one).
+    model.initialLoss();
+  } else {
+    initialLoss = model.initialLoss();
+    history = [{ step: 0, loss: initialLoss }];
+    loss = initialLoss;
+    notify({ step: 0, epoch: 0, net, loss });
+    stoppedBy = stopNow(loss);
+  }
 
   while (stoppedBy === undefined) {
     if (step >= maxSteps) { stoppedBy = step >= (cfg.maxSteps ?? Infinity) ? 'maxSteps' : 'maxEpochs'; break; }
@@ -439,11 +527,11 @@ function runTraining<N>(model: Trainable<N>, r: ResolvedTraining, cfg: TrainConf
       // For GD the forward pass of step t gives the full loss at the current iterate.
       loss = g.loss;
       if (step > 0) history.push({ step, loss });
-      if (checkDiverged(loss)) return diverged();
+      if (checkDiverged(loss)) return divergedAndSaved();
       stoppedBy = stopNow(loss);
       if (stoppedBy !== undefined) break;
     } else if (!Number.isFinite(g.loss) && checkDiverged(g.loss)) {
-      return diverged();
+      return divergedAndSaved();
     }
 
     // 2. The update of each trained block.
@@ -455,7 +543,7 @@ function runTraining<N>(model: Trainable<N>, r: ResolvedTraining, cfg: TrainConf
     if (stochastic && (step % r.lossEvery === 0 || step >= maxSteps)) {
       loss = model.fullLoss();
       history.push({ step, loss });
-      if (checkDiverged(loss)) return diverged();
+      if (checkDiverged(loss)) return divergedAndSaved();
       stoppedBy = stopNow(loss);
     }
 
@@ -465,20 +553,18 @@ function runTraining<N>(model: Trainable<N>, r: ResolvedTraining, cfg: TrainConf
       if (!stochastic && observers.some((o) => wants(o, step) && o.needsLoss !== false)) notify({ step, epoch, net, loss: model.fullLoss() });
       else notify({ step, epoch, net, loss });
     }
+    // 5. A save, when one is due: the state after this step, observers included.
+    if (stoppedBy === undefined) saveIfDue();
   }
 
   // GD stopped by a cap: the loss of the last iterate (no step measured it).
   if (!stochastic && stoppedBy !== 'loss' && stoppedBy !== 'relLoss') {
     loss = model.fullLoss();
     if (history[history.length - 1]!.step !== step) history.push({ step, loss });
-    if (checkDiverged(loss)) return diverged();
+    if (checkDiverged(loss)) return divergedAndSaved();
     const s = stopNow(loss);
     if (s) stoppedBy = s;
   }
-  return {
-    net, steps: step, epochs: epoch, stoppedBy: stoppedBy!,
-    converged: stoppedBy === 'loss' || stoppedBy === 'relLoss',
-    hitCap: stoppedBy === 'maxSteps' || stoppedBy === 'maxEpochs',
-    initialLoss, finalLoss: loss, lossHistory: history,
-  };
+  saveDone();
+  return finished();
 }

@@ -8,6 +8,7 @@
  * Loss L = (1/(2n))‖y − f(X)‖² (minibatch: (1/(2b))Σ over the batch); the theorem's
  * ℓ(W) = ‖y − f_W(X)‖ has no square, so ℓ_t/ℓ_0 = √(L_t/L_0) and ℓ = √(2nL).
  */
+import { keptIn } from '../../train/checkpoints';
 import { type KernelName, networkKernels, type NetworkKernels } from '../../kernels/empirical';
 import { type Mat, eigvalsh, isContiguous } from '../../linalg';
 import { cloneNet, type TwoLayerNet } from '../../model/network';
@@ -140,6 +141,7 @@ export function trainToConvergence(net0: TwoLayerNet, X: Mat, y: ArrayLike<numbe
           dist.push(Math.sqrt(dd));
           path.push((path.length ? path[path.length - 1]! : 0) + Math.sqrt(ds));
         },
+        state: keptIn(ell, dist, path, prev),
       }]
     : [];
   const stochastic = cfg.optimizer === 'sgd';

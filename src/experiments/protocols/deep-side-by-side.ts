@@ -14,6 +14,7 @@
  * (deepLinearRateLimit; λ_max by power iteration with the O(nd) operator, no n×n kernel).
  * Shapes: X is d×n, X′ d×n′ (columns are samples). Loss (1/(2n))‖f − y‖², minibatch (1/(2b))Σ_B.
  */
+import { keptIn } from '../../train/checkpoints';
 import {
   type DeepLinearCoefficients,
   type DeepLinearKernelOptions,
@@ -152,7 +153,7 @@ function sideBySide<N extends TrainableNet>(net: N, ops: NetworkOps<N>, X: Mat, 
   const res = train(ops.clone(net), X, target, {
     optimizer: 'sgd', lr: opts.eta, layers: 'both', batchSize: opts.batchSize, maxSteps: opts.steps, rng: opts.rng,
     onDivergence: 'return', context: opts.context,
-    observers: [{ at, fn: (s) => netTest.set(s.step, ops.predict(s.net, opts.Xtest, f0t)) }],
+    observers: [{ at, fn: (s) => netTest.set(s.step, ops.predict(s.net, opts.Xtest, f0t)), state: keptIn(netTest) }],
   });
   const lin = deepLinearModelSgd(X, y, opts.coefficients, opts.eta, opts.steps, {
     diagonal: 'off-diagonal', ...opts.linear, batchSize: opts.batchSize, rng: opts.rng, Xtest: opts.Xtest, recordAt: at,

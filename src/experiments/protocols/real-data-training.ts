@@ -4,6 +4,7 @@
  * train() (GD full batch; SGD with heavy-ball momentum and Adam on shuffled minibatches), for
  * a fixed number of epochs. X is d×n (columns are samples).
  */
+import { keptIn } from '../../train/checkpoints';
 import type { TwoClassDataset } from '../../data/two-class';
 import type { Mat } from '../../linalg/mat';
 import { type ConvNet, cloneConvNet, convNetPredictor } from '../../model/conv-net';
@@ -99,6 +100,7 @@ function trainWith<N extends TrainableNet>(
         trainAccuracy.push([epoch, signAccuracy(f, y)]);
         testAccuracy.push([epoch, signAccuracy(ops.predict(s.net, Xtest), ytest)]);
       },
+      state: keptIn(trainAccuracy, testAccuracy),
     }],
   });
   const ms = performance.now() - t0;

@@ -44,6 +44,7 @@ import { gram, matmul, matvec } from '../../linalg/ops';
 import { allocForward, cloneNet, forward, mseLoss, type TwoLayerNet } from '../../model/network';
 import { mse } from '../../spectra';
 import { train } from '../../train/train';
+import { keptIn } from '../../train/checkpoints';
 import { clippedGap } from '../measurements/discrepancy';
 import type { LinearModelSpec } from './linear-models';
 
@@ -216,6 +217,8 @@ export function sideBySide(net0: TwoLayerNet, X: Mat, y: ArrayLike<number>, cfg:
           const fte = forward(s.net, cfg.Xtest, { cache: cTest }).f.slice();
           netPred.set(s.step, { train: ftr, test: fte });
         },
+        // A long run (H8 at the paper tier) resumes from a checkpoint with what it recorded.
+        state: keptIn(netPred),
       }],
     });
     net = res.net;

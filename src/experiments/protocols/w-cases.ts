@@ -8,6 +8,7 @@
  * Loss convention: L = (1/(2n))‖y − f(X)‖², on a minibatch (1/(2b))Σ_batch (CLAIMS.md).
  * Shapes follow W: X is d×n (columns are samples), W is h×d.
  */
+import { keptIn } from '../../train/checkpoints';
 import { lazyRegression } from '../../kernels/lazy';
 import type { Mat } from '../../linalg/mat';
 import { type TwoLayerNet, cloneNet } from '../../model/network';
@@ -188,9 +189,12 @@ export function runWithTrajectory<T>(
   o: { lossBelow: number; maxEpochs: number; rng: Rng; context?: string }, measure: (net: TwoLayerNet) => T,
 ): Trajectory<T> {
   const points: { epoch: number; value: T }[] = [];
-  const observer = atEpochs(v.caseId, p.dims.n, grid.filter((e) => e <= o.maxEpochs), (s) => {
-    points.push({ epoch: s.epoch, value: measure(s.net) });
-  });
+  const observer = {
+    ...atEpochs(v.caseId, p.dims.n, grid.filter((e) => e <= o.maxEpochs), (s) => {
+      points.push({ epoch: s.epoch, value: measure(s.net) });
+    }),
+    state: keptIn(points),
+  };
   const run = runCase(p.net, p.data.X, p.data.y, { ...v, ...o, observers: [observer] });
   if (run.diverged) {
     // Keep the points before the blow-up; the final value is the best iterate's.

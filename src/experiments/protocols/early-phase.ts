@@ -144,18 +144,24 @@ export function windowChecks(
 
 /**
  * What one early-phase job needs, for `ntk-verify plan`: per network variant n·m·d work per
- * step over T ∝ ln d steps (η ∝ d), and the h×n pre-activations, features and gradients.
- * `widths` are the variants' m (H7's wide ones do not scale with c_n).
+ * step over T = c·d·ln d/η steps, and the h×n pre-activations, features and gradients.
+ * `wideExponents` give the variants' m (H7's wide ones do not scale with c_n). `horizons` say
+ * how each variant's T grows: 'ln d' where η ∝ d (the usual case: ‖Θlin‖ = Θ(n/d)), 'd ln d'
+ * where η = O(1) — both layers of a ReLU-type network, whose Θlin has the eigenvalue ϑ0²·n of
+ * the qqᵀ term (H8: T = 173 steps at d = 64, 2073 at d = 512).
  */
-export function earlyPhaseResources(d: number, s: Record<string, unknown>, wideExponents: readonly (number | undefined)[] = [undefined]): { work: number; bytes: number } {
+export function earlyPhaseResources(
+  d: number, s: Record<string, unknown>, wideExponents: readonly (number | undefined)[] = [undefined],
+  horizons: readonly ('ln d' | 'd ln d')[] = wideExponents.map(() => 'ln d'),
+): { work: number; bytes: number } {
   const alpha = s.alpha as number;
   const c = (s.sizeConstant as number | undefined) ?? 1;
   const { n } = hPowerSizes(d, alpha, alpha, c);
   const ms = wideExponents.map((e) => hPowerSizes(d, alpha, e ?? alpha, e === undefined ? c : 1).m);
-  const steps = Math.max(1, Math.log(d));
+  const lnD = Math.max(1, Math.log(d));
   const nTest = (s.nTest as number | undefined) ?? 0;
   return {
-    work: ms.reduce((w, m) => w + (n + nTest) * m * d * steps, 0),
+    work: ms.reduce((w, m, i) => w + (n + nTest) * m * d * (horizons[i] === 'd ln d' ? d * lnD : lnD), 0),
     bytes: 8 * Math.max(...ms) * (n + nTest) * 4 + 8 * d * (n + nTest),
   };
 }

@@ -54,6 +54,8 @@ cli
   .option('--from <run>', 'Timings from this run (id, folder or results.json; repeatable; default: results/ and reports/)')
   .option('--paper <p>', 'Only claims of this paper (W or H)')
   .option('--claims <dir>', 'Claims folder (default: claims/, or NTKV_CLAIMS_DIR)')
+  .option('--seed <seed>', 'Root seed of the run to look up in the cache (as run --seed)')
+  .option('--no-cache', 'Leave the cache out (by default: jobs already cached and training checkpoints, and the CPU left)')
   .option('--json', 'Print the plan as JSON')
   .action(async (ids: string[], opts) => {
     const { planCommand } = await import('./plan');

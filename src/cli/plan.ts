@@ -12,6 +12,7 @@ import { parseResults, type RunResults } from '../runner/results';
 import { selectClaims } from '../runner/registry';
 import { loadRun, parseTier, registry, reportsDir, UsageError } from './run';
 import { fmtDuration } from '../report/format';
+import { JobCache } from '../runner/cache';
 
 export interface PlanOptions {
   tier?: string;
@@ -20,6 +21,9 @@ export interface PlanOptions {
   json?: boolean;
   paper?: string;
   claims?: string;
+  seed?: string | number;
+  /** false (--no-cache): leave the cache out (no progress columns). */
+  cache?: boolean;
 }
 
 /** Every results.json under results/ (committed) and reports/ (runs made here). */
@@ -56,17 +60,31 @@ function fmtBytes(b: number): string {
 
 export function formatPlan(p: Plan): string {
   const lines: string[] = [];
+  // Progress columns only once a run has left something in the cache.
+  const started = p.claims.some((c) => c.progress && (c.progress.cached > 0 || c.progress.resuming > 0));
+  const progressCells = (c: (typeof p.claims)[number]) => {
+    const g = c.progress;
+    if (!g) return ['—', '—'];
+    return [`${g.cached}/${c.jobs}${g.resuming > 0 ? ` (+${g.resuming} resuming)` : ''}`, g.leftCpuMs !== undefined ? fmtDuration(g.leftCpuMs) : '—'];
+  };
   const rows = p.claims.map((c) => [
-    c.id, String(c.jobs), c.cpuMs !== undefined ? fmtDuration(c.cpuMs) : '—', c.peakBytes !== undefined ? fmtBytes(c.peakBytes) : '—',
+    c.id, String(c.jobs), c.cpuMs !== undefined ? fmtDuration(c.cpuMs) : '—', ...(started ? progressCells(c) : []), c.peakBytes !== undefined ? fmtBytes(c.peakBytes) : '—',
     (c.calibration ? `${c.calibration.tier}, ${c.calibration.jobs} jobs` : 'no recorded timings') + (c.convergenceBound ? '; trains to convergence: rough' : ''),
   ]);
-  const header = ['claim', 'jobs', 'CPU (est.)', 'peak memory', 'calibrated on'];
+  const header = ['claim', 'jobs', 'CPU (est.)', ...(started ? ['cached', 'CPU left (est.)'] : []), 'peak memory', 'calibrated on'];
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   lines.push(header.map((h, i) => h.padEnd(w[i]!)).join('  '));
   for (const r of rows) lines.push(r.map((v, i) => v.padEnd(w[i]!)).join('  '));
   const total = p.claims.reduce((s, c) => s + (c.cpuMs ?? 0), 0);
   lines.push('', `tier ${p.tier}: ${p.claims.reduce((s, c) => s + c.jobs, 0)} jobs, ${fmtDuration(total)} of CPU estimated` +
     (p.uncalibrated.length > 0 ? ` (without ${p.uncalibrated.join(', ')}: no recorded timings — run a lower tier first, e.g. the smoke tier)` : ''));
+  if (started) {
+    const cached = p.claims.reduce((s, c) => s + (c.progress?.cached ?? 0), 0);
+    const resuming = p.claims.reduce((s, c) => s + (c.progress?.resuming ?? 0), 0);
+    const left = p.claims.reduce((s, c) => s + (c.progress?.leftCpuMs ?? 0), 0);
+    lines.push(`in the cache: ${cached} jobs done${resuming > 0 ? `, ${resuming} with training checkpoints (a rerun resumes them part-way; counted in full below)` : ''}; ` +
+      `${fmtDuration(left)} of CPU left`);
+  }
   if (p.shards.length > 1) {
     const max = Math.max(...p.shards), min = Math.min(...p.shards);
     lines.push(`${p.shards.length} shards (--shard k/${p.shards.length}, one worker each): wall ${fmtDuration(min)} to ${fmtDuration(max)} per shard`);
@@ -92,7 +110,10 @@ export async function planCommand(ids: string[], opts: PlanOptions): Promise<num
     throw new UsageError((e as Error).message);
   }
   const from = opts.from === undefined ? undefined : Array.isArray(opts.from) ? opts.from : [opts.from];
-  const p = planRun(sel, tier, loadSources(from), shards);
+  const rootSeed = opts.seed; // as `run` takes it
+  // The cache a run would use (NTKV_CACHE_DIR, NTKV_BLAS_THREADS and --seed as for `run`): how far the tier has come.
+  const cache = opts.cache === false ? undefined : new JobCache();
+  const p = planRun(sel, tier, loadSources(from), shards, cache ? { cache, ...(rootSeed !== undefined ? { rootSeed } : {}) } : undefined);
   if (opts.json) console.log(JSON.stringify(p, null, 2));
   else console.log(formatPlan(p));
   return 0;

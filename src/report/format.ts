@@ -50,9 +50,12 @@ export function fmtDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '—';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+  // Round to the last unit shown first, so 59.97 s is "1 min 0 s" and 2 h 59.6 min "3 h 0 min" (never "60").
+  if (s < 59.95) return `${s.toFixed(1)} s`;
+  const S = Math.round(s);
+  if (S < 3600) return `${Math.floor(S / 60)} min ${S % 60} s`;
+  const M = Math.round(s / 60);
+  return `${Math.floor(M / 60)} h ${M % 60} min`;
 }
 
 export const VERDICT_ICON: Record<Verdict, string> = { CONFIRMED: '✅', REFUTED: '❌', INCONCLUSIVE: '❔' };

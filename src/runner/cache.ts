@@ -12,7 +12,7 @@
  * stored sha256. Anything else (a truncated file, a deleted or edited field) is reported
  * in one warning line and the job is recomputed; the bad entry is then overwritten.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { hashText, workspaceRoot } from './engine-version';
@@ -103,6 +103,12 @@ export class JobCache {
    */
   checkpointDir(claimId: string, key: string): string | undefined {
     return this.enabled ? path.join(this.dir, claimId, `${key}.train`) : undefined;
+  }
+
+  /** Whether an uncached job has left training checkpoints (a rerun resumes it part-way). */
+  hasTrainingCheckpoints(claimId: string, key: string): boolean {
+    const d = this.checkpointDir(claimId, key);
+    return d !== undefined && existsSync(d) && readdirSync(d).some((f) => f.endsWith('.ckpt'));
   }
 
   get(claimId: string, key: string): JobRecord | undefined {

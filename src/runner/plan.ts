@@ -16,7 +16,8 @@ import { type ClaimDefinition, type Tier, resolvedSetting, TIERS } from './defin
 import { constantValues } from './constants';
 import type { RegisteredClaim } from './registry';
 import type { ClaimResult, RunResults } from './results';
-import { planJobs, type Shard } from './runner';
+import { DEFAULT_ROOT_SEED, planJobs, type Shard } from './runner';
+import type { JobCache } from './cache';
 
 /** What one job needs: relative work (any unit, consistent within a claim) and optionally bytes. */
 export interface JobResources {
@@ -126,6 +127,8 @@ export interface ClaimPlan {
   calibration?: Calibration;
   /** Its jobs train to convergence: the estimate carries the recorded runs' convergence, which may differ at other sizes. */
   convergenceBound?: boolean;
+  /** With a cache: its jobs already there (a run serves them), those with training checkpoints, and the CPU the rest needs. */
+  progress?: { cached: number; resuming: number; leftCpuMs?: number };
 }
 
 export interface Plan {
@@ -137,8 +140,16 @@ export interface Plan {
   uncalibrated: string[];
 }
 
-/** Estimates a tier's cost from the claims and earlier runs' timings; shards as `run --shard k/N` would cut them. */
-export function planRun(claims: readonly RegisteredClaim[], tier: Tier, runs: readonly RunResults[], shardCount = 1): Plan {
+/**
+ * Estimates a tier's cost from the claims and earlier runs' timings; shards as `run --shard k/N` would cut them.
+ * With a cache (the one `run` would use, with the same root seed and BLAS threads), also how far a
+ * tier run over several sessions has come: jobs cached, jobs with training checkpoints (they resume
+ * part-way; counted as left in full), and the CPU left.
+ */
+export function planRun(
+  claims: readonly RegisteredClaim[], tier: Tier, runs: readonly RunResults[], shardCount = 1,
+  progress?: { cache: JobCache; rootSeed?: string | number },
+): Plan {
   const cal = new Map(claims.map((c) => [c.def.id, calibrateClaim(c.def, runs, tier)]));
   const estimate = (c: RegisteredClaim, x: number, constant?: number) => {
     const k = cal.get(c.def.id);
@@ -166,8 +177,22 @@ export function planRun(claims: readonly RegisteredClaim[], tier: Tier, runs: re
       id: c.def.id, jobs: xs.length * trials * constants.length,
       ...(known ? { cpuMs: cpu } : {}), ...(peak !== undefined ? { peakBytes: peak } : {}), ...(calib ? { calibration: calib } : {}),
       ...(converges ? { convergenceBound: true } : {}),
+      ...(progress ? { progress: progressOf(c) } : {}),
     };
   });
+  function progressOf(c: RegisteredClaim): NonNullable<ClaimPlan['progress']> {
+    const { cache, rootSeed = DEFAULT_ROOT_SEED } = progress!;
+    let cached = 0, resuming = 0, left = 0, known = true;
+    for (const p of planJobs([c], tier, rootSeed)) {
+      if (cache.get(p.spec.claimId, p.spec.key)) { cached++; continue; }
+      if (cache.hasTrainingCheckpoints(p.spec.claimId, p.spec.key)) resuming++;
+      const e = estimate(c, p.spec.x, p.spec.constant).ms;
+      if (e === undefined) known = false;
+      else left += e;
+    }
+    return { cached, resuming, ...(known ? { leftCpuMs: left } : {}) };
+  }
+
   const shards: number[] = [];
   for (let s = 1; s <= shardCount; s++) {
     const shard: Shard = { index: s, count: shardCount };

@@ -27,6 +27,11 @@ describe('number and time formatting', () => {
     expect(fmtDuration(12_340)).toBe('12.3 s');
     expect(fmtDuration(192_000)).toBe('3 min 12 s');
     expect(fmtDuration(7_500_000)).toBe('2 h 5 min');
+    // Rounding carries into the next unit: never "60 s" or "60 min".
+    expect(fmtDuration(59_970)).toBe('1 min 0 s');
+    expect(fmtDuration(119_600)).toBe('2 min 0 s');
+    expect(fmtDuration(3_599_700)).toBe('1 h 0 min');
+    expect(fmtDuration(100_770_000)).toBe('28 h 0 min');
   });
 });
 

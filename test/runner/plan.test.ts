@@ -4,13 +4,16 @@
  * the estimate of every claim's standard-tier compute calibrated on the smoke tier alone,
  * within 2× of what the standard run measured.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { estimateMs, fitCalibration, jobResources, planRun, probeEstimate } from '../../src/runner/plan';
 import { loadRegistry, type RegisteredClaim } from '../../src/runner/registry';
 import { parseResults, type RunResults } from '../../src/runner/results';
-import { planJobs } from '../../src/runner/runner';
+import { DEFAULT_ROOT_SEED, planJobs, runClaims } from '../../src/runner/runner';
+import { JobCache } from '../../src/runner/cache';
+import { formatPlan } from '../../src/cli/plan';
 import { PROJECT_ROOT } from '../../src/runner/engine-version';
 
 describe('fitCalibration', () => {
@@ -66,6 +69,39 @@ describe('planRun on the toy claims', () => {
     // The shards are the ones `run --shard k/3` runs.
     expect(planJobs(toys, 'standard', 0, { index: 1, count: 3 }).length + planJobs(toys, 'standard', 0, { index: 2, count: 3 }).length
       + planJobs(toys, 'standard', 0, { index: 3, count: 3 }).length).toBe(20 + 50);
+  });
+});
+
+describe('plan with a cache: how far a tier run has come', () => {
+  it('counts the cached jobs of the run `run` would make, those with training checkpoints, and the CPU left', async () => {
+    const t1 = (await loadRegistry([path.join(__dirname, 'toy-claims')])).filter((c) => c.def.id === 'T1');
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'ntkv-plan-progress-'));
+    try {
+      const cache = new JobCache(path.join(tmp, 'cache'));
+      const rec = await runClaims(t1, { tier: 'smoke', cache, shard: { index: 1, count: 3 } });
+      const before = planRun(t1, 'smoke', [rec], 1, { cache });
+      const done = planJobs(t1, 'smoke', DEFAULT_ROOT_SEED, { index: 1, count: 3 }).length;
+      expect(before.claims[0]!.progress).toMatchObject({ cached: done, resuming: 0 });
+      const total = before.claims[0]!.cpuMs!;
+      const left = before.claims[0]!.progress!.leftCpuMs!;
+      expect(left).toBeGreaterThan(0);
+      expect(left).toBeLessThan(total);
+      // A job with a training checkpoint left behind is counted as resuming (and still left).
+      const pending = planJobs(t1, 'smoke', DEFAULT_ROOT_SEED, { index: 2, count: 3 })[0]!;
+      const dir = cache.checkpointDir('T1', pending.spec.key)!;
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'train-0.ckpt'), '');
+      expect(planRun(t1, 'smoke', [rec], 1, { cache }).claims[0]!.progress).toMatchObject({ cached: done, resuming: 1, leftCpuMs: left });
+      // Another root seed is another run: nothing of it is cached.
+      const other = planRun(t1, 'smoke', [rec], 1, { cache, rootSeed: 7 }).claims[0]!.progress!;
+      expect(other).toMatchObject({ cached: 0, resuming: 0 });
+      expect(other.leftCpuMs!).toBeCloseTo(total, 6);
+      // The CLI shows the columns and the line.
+      expect(formatPlan(before)).toMatch(new RegExp(`in the cache: ${done} jobs done; .* of CPU left`));
+      expect(formatPlan(before)).toMatch(/cached +CPU left \(est\.\)/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 

@@ -58,6 +58,8 @@ export interface TrainCheckpoint {
   save(state: SavedTraining): void;
   /** Wall time between saves of a running loop (0: every step). */
   readonly everyMs: number;
+  /** Told when a run picks up its save (a file checkpoint says so on stderr: a log shows what resumed). */
+  resumed?(state: SavedTraining, context: string): void;
 }
 
 /** NTKV_CHECKPOINT_MINUTES (default 10): minutes of training between saves. */
@@ -83,6 +85,10 @@ export function fileCheckpoint(file: string, everyMs = checkpointIntervalMs(), w
         warn(`warning: training checkpoint ${file} is unreadable (${(e as Error).message}); training from the start`);
         return undefined;
       }
+    },
+    resumed(state, context) {
+      const what = state.done ? `its finished run (${state.step} steps)` : `step ${state.step}`;
+      warn(`training${context ? ` [${context}]` : ''} resumes from ${what}: ${file}`);
     },
     save(state) {
       mkdirSync(path.dirname(file), { recursive: true });

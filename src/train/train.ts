@@ -506,6 +506,7 @@ function runTraining<N>(
   if (saved && saved.fingerprint === resumable!.fingerprint) {
     restore(saved);
     noteResumedRun();
+    resumable!.checkpoint.resumed?.(saved, cfg.context ?? '');
     if (saved.done) return blowUp ? diverged() : finished();
     // GD: the forward pass at the restored iterate, which the next step's gradient reuses (its loss is not the initial one).
     model.initialLoss();

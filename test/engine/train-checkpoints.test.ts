@@ -200,6 +200,9 @@ describe('what a checkpoint does not resume', () => {
     expect(warnings[0]).toMatch(/train-0\.ckpt is unreadable .*training from the start/);
     expect(sameBits(params(again.net), params(fresh.net))).toBe(true);
     expect(ck.load()!.done).toBe(true);
+    // A run that picks up its save says so (the log of a resumed job shows it).
+    train(p.make(), p.X, p.y, { ...cfg, checkpoint: ck });
+    expect(warnings[1]).toMatch(/^training resumes from its finished run \(12 steps\): .*train-0\.ckpt$/);
   });
 });
 

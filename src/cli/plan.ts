@@ -84,6 +84,12 @@ export function formatPlan(p: Plan): string {
     const left = p.claims.reduce((s, c) => s + (c.progress?.leftCpuMs ?? 0), 0);
     lines.push(`in the cache: ${cached} jobs done${resuming > 0 ? `, ${resuming} with training checkpoints (a rerun resumes them part-way; counted in full below)` : ''}; ` +
       `${fmtDuration(left)} of CPU left`);
+    for (const c of p.claims) {
+      for (const j of c.progress?.resumingJobs ?? []) {
+        lines.push(`  ${c.id} ${c.variable}=${j.x} trial ${j.trial}${j.constant !== undefined ? `, ${c.constantSymbol ?? 'constant'} = ${j.constant}` : ''}: ` +
+          `training run ${j.run + 1} saved at step ${j.step} of ${j.maxSteps} (${j.savedAt.replace('T', ' ').slice(0, 16)} UTC)`);
+      }
+    }
   }
   if (p.shards.length > 1) {
     const max = Math.max(...p.shards), min = Math.min(...p.shards);

@@ -18,6 +18,7 @@ import type { RegisteredClaim } from './registry';
 import type { ClaimResult, RunResults } from './results';
 import { DEFAULT_ROOT_SEED, planJobs, type Shard } from './runner';
 import type { JobCache } from './cache';
+import { checkpointProgress } from '../train/checkpoints';
 
 /** What one job needs: relative work (any unit, consistent within a claim) and optionally bytes. */
 export interface JobResources {
@@ -119,6 +120,9 @@ export function calibrateClaim(def: ClaimDefinition, runs: readonly RunResults[]
 
 export interface ClaimPlan {
   id: string;
+  /** The sweep variable (n, d, h, …) and the swept constant's symbol, if any (for progress lines). */
+  variable: string;
+  constantSymbol?: string;
   jobs: number;
   /** Estimated CPU time of all its jobs (ms), undefined without a calibration. */
   cpuMs?: number;
@@ -128,7 +132,13 @@ export interface ClaimPlan {
   /** Its jobs train to convergence: the estimate carries the recorded runs' convergence, which may differ at other sizes. */
   convergenceBound?: boolean;
   /** With a cache: its jobs already there (a run serves them), those with training checkpoints, and the CPU the rest needs. */
-  progress?: { cached: number; resuming: number; leftCpuMs?: number };
+  progress?: {
+    cached: number;
+    resuming: number;
+    leftCpuMs?: number;
+    /** Each job with checkpoints: its latest training run's saved step, of its cap. */
+    resumingJobs?: { x: number; trial: number; constant?: number; run: number; step: number; maxSteps: number; savedAt: string }[];
+  };
 }
 
 export interface Plan {
@@ -174,7 +184,8 @@ export function planRun(
     }
     const calib = cal.get(c.def.id);
     return {
-      id: c.def.id, jobs: xs.length * trials * constants.length,
+      id: c.def.id, variable: c.def.sweep.variable, ...(c.def.constant ? { constantSymbol: c.def.constant.symbol } : {}),
+      jobs: xs.length * trials * constants.length,
       ...(known ? { cpuMs: cpu } : {}), ...(peak !== undefined ? { peakBytes: peak } : {}), ...(calib ? { calibration: calib } : {}),
       ...(converges ? { convergenceBound: true } : {}),
       ...(progress ? { progress: progressOf(c) } : {}),
@@ -183,14 +194,24 @@ export function planRun(
   function progressOf(c: RegisteredClaim): NonNullable<ClaimPlan['progress']> {
     const { cache, rootSeed = DEFAULT_ROOT_SEED } = progress!;
     let cached = 0, resuming = 0, left = 0, known = true;
+    const resumingJobs: NonNullable<NonNullable<ClaimPlan['progress']>['resumingJobs']> = [];
     for (const p of planJobs([c], tier, rootSeed)) {
       if (cache.get(p.spec.claimId, p.spec.key)) { cached++; continue; }
-      if (cache.hasTrainingCheckpoints(p.spec.claimId, p.spec.key)) resuming++;
+      if (cache.hasTrainingCheckpoints(p.spec.claimId, p.spec.key)) {
+        resuming++;
+        const last = checkpointProgress(cache.checkpointDir(p.spec.claimId, p.spec.key)!).at(-1);
+        if (last) {
+          resumingJobs.push({
+            x: p.spec.x, trial: p.spec.trial, ...(p.spec.constant !== undefined ? { constant: p.spec.constant } : {}),
+            run: last.run, step: last.step, maxSteps: last.maxSteps, savedAt: last.savedAt,
+          });
+        }
+      }
       const e = estimate(c, p.spec.x, p.spec.constant).ms;
       if (e === undefined) known = false;
       else left += e;
     }
-    return { cached, resuming, ...(known ? { leftCpuMs: left } : {}) };
+    return { cached, resuming, ...(known ? { leftCpuMs: left } : {}), ...(resumingJobs.length > 0 ? { resumingJobs } : {}) };
   }
 
   const shards: number[] = [];

@@ -22,7 +22,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ObserverState, StopReason } from './config';
@@ -37,6 +37,9 @@ export interface SavedTraining {
   /** The run had ended: stoppedBy or blowUp says how; the rest is its final state. */
   done: boolean;
   step: number;
+  /** The run's step cap and context (for progress reports: `plan`). */
+  maxSteps: number;
+  context: string;
   epoch: number;
   loss: number;
   initialLoss: number;
@@ -95,8 +98,37 @@ export function fileCheckpoint(file: string, everyMs = checkpointIntervalMs(), w
       const tmp = `${file}.${process.pid}.tmp`;
       writeFileSync(tmp, serialize(state));
       renameSync(tmp, file);
+      // A few bytes beside it say how far the run is, without reading the state (`plan`).
+      const p: CheckpointProgress = { step: state.step, maxSteps: state.maxSteps, done: state.done, context: state.context, savedAt: new Date().toISOString() };
+      writeFileSync(tmp, JSON.stringify(p));
+      renameSync(tmp, `${file}.json`);
     },
   };
+}
+
+/** What the sidecar of a checkpoint file says. */
+export interface CheckpointProgress {
+  step: number;
+  maxSteps: number;
+  done: boolean;
+  context: string;
+  savedAt: string;
+}
+
+/** The progress of each run of a job's checkpoint folder, in run order (unreadable sidecars are left out). */
+export function checkpointProgress(dir: string): (CheckpointProgress & { run: number })[] {
+  if (!existsSync(dir)) return [];
+  const out: (CheckpointProgress & { run: number })[] = [];
+  for (const f of readdirSync(dir)) {
+    const m = /^train-(\d+)\.ckpt\.json$/.exec(f);
+    if (!m) continue;
+    try {
+      out.push({ run: Number(m[1]), ...(JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as CheckpointProgress) });
+    } catch {
+      // A sidecar being replaced or damaged: its run is still resumable from the state file.
+    }
+  }
+  return out.sort((a, b) => a.run - b.run);
 }
 
 interface Scope {

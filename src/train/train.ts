@@ -437,6 +437,7 @@ function runTraining<N>(
     const ck = resumable!;
     ck.checkpoint.save({
       format: CHECKPOINT_FORMAT, fingerprint: ck.fingerprint, done, step, epoch, loss, initialLoss, history,
+      maxSteps, context: cfg.context ?? '',
       ...(stoppedBy ? { stoppedBy } : {}), ...(blowUp ? { blowUp } : {}),
       params: model.copier.arrays(net),
       optimizer: model.blocks.map((b) => ({ ...b.state })),

@@ -19,6 +19,7 @@ import { rngFor } from '../../src/random';
 import {
   type SavedTraining,
   type TrainCheckpoint,
+  checkpointProgress,
   fileCheckpoint,
   withTrainingCheckpoints,
 } from '../../src/train/checkpoints';
@@ -224,7 +225,9 @@ describe("a job's runs: one file each, in call order", () => {
     const dir = path.join(tmp, 'job');
     const whole = job(undefined);
     expect(() => withTrainingCheckpoints(dir, () => job(5), 0)).toThrow(Killed);
-    expect(readdirSync(dir).sort()).toEqual(['train-0.ckpt', 'train-1.ckpt']);
+    expect(readdirSync(dir).sort()).toEqual(['train-0.ckpt', 'train-0.ckpt.json', 'train-1.ckpt', 'train-1.ckpt.json']);
+    // The sidecars say how far each run got (what `plan` reports): the first finished, the second saved after step 4.
+    expect(checkpointProgress(dir)).toMatchObject([{ run: 0, done: true, step: 8, maxSteps: 8 }, { run: 1, done: false, step: 4, maxSteps: 9 }]);
     const again = withTrainingCheckpoints(dir, () => job(undefined), 0);
     expect(sameBits(again.a, whole.a)).toBe(true);
     expect(sameBits(again.b, whole.b)).toBe(true);

@@ -4,7 +4,7 @@
  * the estimate of every claim's standard-tier compute calibrated on the smoke tier alone,
  * within 2× of what the standard run measured.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { parseResults, type RunResults } from '../../src/runner/results';
 import { DEFAULT_ROOT_SEED, planJobs, runClaims } from '../../src/runner/runner';
 import { JobCache } from '../../src/runner/cache';
 import { formatPlan } from '../../src/cli/plan';
+import { CHECKPOINT_FORMAT, fileCheckpoint } from '../../src/train/checkpoints';
 import { PROJECT_ROOT } from '../../src/runner/engine-version';
 
 describe('fitCalibration', () => {
@@ -89,9 +90,16 @@ describe('plan with a cache: how far a tier run has come', () => {
       // A job with a training checkpoint left behind is counted as resuming (and still left).
       const pending = planJobs(t1, 'smoke', DEFAULT_ROOT_SEED, { index: 2, count: 3 })[0]!;
       const dir = cache.checkpointDir('T1', pending.spec.key)!;
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, 'train-0.ckpt'), '');
-      expect(planRun(t1, 'smoke', [rec], 1, { cache }).claims[0]!.progress).toMatchObject({ cached: done, resuming: 1, leftCpuMs: left });
+      fileCheckpoint(path.join(dir, 'train-0.ckpt'), 0).save({
+        format: CHECKPOINT_FORMAT, fingerprint: 'f', done: false, step: 850, maxSteps: 2073, context: 'toy', epoch: 850, loss: 1, initialLoss: 1,
+        history: [], params: [], optimizer: [], observers: [],
+      });
+      const resuming = planRun(t1, 'smoke', [rec], 1, { cache });
+      expect(resuming.claims[0]!.progress).toMatchObject({
+        cached: done, resuming: 1, leftCpuMs: left,
+        resumingJobs: [{ x: pending.spec.x, trial: pending.spec.trial, run: 0, step: 850, maxSteps: 2073 }],
+      });
+      expect(formatPlan(resuming)).toMatch(new RegExp(`T1 n=${pending.spec.x} trial ${pending.spec.trial}: training run 1 saved at step 850 of 2073 \\(`));
       // Another root seed is another run: nothing of it is cached.
       const other = planRun(t1, 'smoke', [rec], 1, { cache, rootSeed: 7 }).claims[0]!.progress!;
       expect(other).toMatchObject({ cached: 0, resuming: 0 });

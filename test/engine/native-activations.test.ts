@@ -53,3 +53,43 @@ describe('the first-layer gradient factor (v rᵀ) ⊙ σ′(Z) formed straight 
     }
   });
 });
+
+describe.skipIf(!native)('the piecewise-linear activations on the native path (two lanes, no branch)', () => {
+  // One()'s expressions, entry for entry: f = x > 0 ? x : (0 | param·x), d = x > 0 ? 1 : (0 | param),
+  // σ = (f − shift)·(1/scale), σ′ = d·(1/scale), the gradient factor v_i·r_j·(σ′).
+  const cases: [string, number][] = [['identity', 0], ['relu', 0], ['leaky_relu', 0.01], ['normalized_relu', 0], ['normalized_leaky_relu', 0.01]];
+  const pair = (base: string, x: number, param: number): [number, number] =>
+    base === 'identity' ? [x, 1] : base === 'relu' ? [x > 0 ? x : 0, x > 0 ? 1 : 0] : [x > 0 ? x : param * x, x > 0 ? 1 : param];
+  // An odd length (a scalar tail), every sign of zero, NaN, infinities, subnormals, and random values.
+  const n = 8191;
+  const src = rngFor(3, 'linear-acts').fillNormal(new Float64Array(n), 2);
+  [0, -0, NaN, Infinity, -Infinity, 5e-324, -5e-324, 1e-310, -1e-310, Number.MAX_VALUE, -Number.MAX_VALUE].forEach((x, i) => { src[i * 7] = x; });
+  for (const [name, param] of cases) {
+    it(`${name}: σ, σ′ and (v rᵀ) ⊙ σ′ bit for bit as the scalar expressions`, async () => {
+      const { derivativeOuterProduct } = await import('../../src/activations');
+      const act = activation(name) as ReturnType<typeof activation> & { shift?: number; scale?: number };
+      const base = name.replace('normalized_', '');
+      const shift = act.shift ?? 0, inv = 1 / (act.scale ?? 1);
+      const f = new Float64Array(n), d = new Float64Array(n), f2 = new Float64Array(n);
+      applyActivationBulk(act, src, f, d, n);
+      applyActivationBulk(act, src, f2, undefined, n);
+      for (let i = 0; i < n; i++) {
+        const [fi, di] = pair(base, src[i]!, param);
+        expect(Object.is(f[i], (fi - shift) * inv), `σ(${src[i]}) [${i}]`).toBe(true);
+        expect(Object.is(f2[i], f[i])).toBe(true);
+        expect(Object.is(d[i], di * inv), `σ′(${src[i]}) [${i}]`).toBe(true);
+      }
+      const [hh, nn] = [191, 42]; // h odd: each column has a scalar tail
+      const Z = src.subarray(0, hh * nn);
+      const v = rngFor(4, 'v').fillNormal(new Float64Array(hh)), r = rngFor(5, 'r').fillNormal(new Float64Array(nn));
+      const G = new Float64Array(hh * nn);
+      derivativeOuterProduct(act, Z, v, r, G, hh, nn);
+      for (let j = 0; j < nn; j++) {
+        for (let i = 0; i < hh; i++) {
+          const di = pair(base, Z[i + j * hh]!, param)[1];
+          expect(Object.is(G[i + j * hh], v[i]! * r[j]! * (di * inv))).toBe(true);
+        }
+      }
+    });
+  }
+});

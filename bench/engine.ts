@@ -47,6 +47,28 @@ export async function engineBenchmarks(ctx: EngineBenchContext): Promise<void> {
     ratios[`GD step / its gemms (${actName})`] = perStep / prod.meanMs;
   }
 
+  // The early-phase shape (H6–H9 at c_n = 4: n = m ≫ d, ReLU): the gemms are n·m·d, the
+  // elementwise passes n·m, so those passes weigh more than at d ≈ n (the row above).
+  {
+    const [n8, d8] = quick ? [2048, 128] : [4096, 256];
+    const net = gaussianInit(rng.split('h8'), n8, d8, activation('relu'));
+    const X = rng.split('h8X').randn(d8, n8);
+    const y = rng.split('h8y').fillNormal(new Float64Array(n8));
+    const work = cloneNet(net);
+    const run = (steps: number) => () => { train(work, X, y, { optimizer: 'gd', lr: 1e-3, layers: 'both', maxSteps: steps }); };
+    const t5 = await time('GD 5 steps relu, early-phase shape', run(5), { iterations: 3 });
+    const t10 = await time('GD 10 steps relu, early-phase shape', run(10), { iterations: 3 });
+    const perStep = (t10.meanMs - t5.meanMs) / 5;
+    rows.push({ name: `GD step both layers n=m=${n8} d=${d8} (relu, H8's shape)`, meanMs: perStep, samples: t10.samples });
+    const Z = zeros(n8, n8), G = zeros(n8, d8);
+    const prod = await time('GD products, early-phase shape', () => {
+      matmul(net.W, X, { out: Z, alpha: 1 });
+      matmul(Z, X, { transB: true, out: G });
+    }, { iterations: 3 });
+    rows.push({ name: `  its two gemms (W·X, G·Xᵀ)`, meanMs: prod.meanMs, samples: prod.samples });
+    ratios['GD step / its gemms (relu, n = m ≫ d)'] = perStep / prod.meanMs;
+  }
+
   // Kernels CK + K1 + NTK from one forward pass, against their syrk/gemm cost.
   {
     const net = gaussianInit(rng.split('k'), h, d, activation('normalized_relu'));

@@ -402,7 +402,21 @@ function fingerprintOf<N>(model: Trainable<N>, X: Mat, y: ArrayLike<number>, r: 
     observers: (cfg.observers ?? []).length, shapes: model.copier.arrays(model.net).map((a) => a.length), X: [X.rows, X.cols, X.ld, X.offset],
   };
   const xEnd = X.offset + (X.cols - 1) * X.ld + X.rows;
-  return trainingFingerprint(settings, [...model.copier.arrays(model.net), X.data.subarray(X.offset, xEnd), Float64Array.from(y)]);
+  const arrays = [...model.copier.arrays(model.net), X.data.subarray(X.offset, xEnd), Float64Array.from(y)];
+  return trainingFingerprint(settings, arrays.map(sampled));
+}
+
+/**
+ * At most 4096 evenly spaced entries of an array (all of a shorter one): enough to tell two runs
+ * of one job apart (the job key already fixes its claim, setting, seed and size), at a cost that
+ * does not grow with the data — train() is called thousands of times by some jobs.
+ */
+function sampled(a: Float64Array): Float64Array {
+  const k = 4096;
+  if (a.length <= k) return a;
+  const out = new Float64Array(k);
+  for (let i = 0; i < k; i++) out[i] = a[Math.floor((i * a.length) / k)]!;
+  return out;
 }
 
 /** The loop: gradients, the update of each block, the loss on its schedule, observers; saves and resumes. */

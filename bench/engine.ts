@@ -24,50 +24,36 @@ export async function engineBenchmarks(ctx: EngineBenchContext): Promise<void> {
   const { rows, ratios, quick, time } = ctx;
   const [n, d, h] = quick ? [1000, 500, 750] : [2000, 1000, 1500];
   const rng = rngFor(0, 'bench', n);
-  for (const actName of ['normalized_tanh', 'normalized_relu']) {
-    const net = gaussianInit(rng.split('init'), h, d, activation(actName));
-    const X = rng.split('X').randn(d, n);
-    const y = rng.split('y').fillNormal(new Float64Array(n));
-    // Marginal cost of a step: (time of 20 steps − time of 10 steps)/10, so the one-off
-    // buffer allocation and the final loss evaluation of train() are not counted.
+  /**
+   * The marginal cost of one full-batch GD step on both layers — (time of 2k steps − time of k
+   * steps)/k, so the one-off buffer allocation and train()'s final loss are not counted — next
+   * to the products it needs: forward W·X and the gradient G·Xᵀ (the v-gradient is a gemv).
+   */
+  const gdStepAgainstGemms = async (tag: string, rowName: string, ratioName: string, hh: number, dd: number, nn: number, actName: string, k: number) => {
+    const net = gaussianInit(rng.split(`init-${tag}`), hh, dd, activation(actName));
+    const X = rng.split(`X-${tag}`).randn(dd, nn);
+    const y = rng.split(`y-${tag}`).fillNormal(new Float64Array(nn));
     const work = cloneNet(net);
     const run = (steps: number) => () => { train(work, X, y, { optimizer: 'gd', lr: 1e-3, layers: 'both', maxSteps: steps }); };
-    const t10 = await time(`GD 10 steps ${actName}`, run(10), { iterations: 3 });
-    const t20 = await time(`GD 20 steps ${actName}`, run(20), { iterations: 3 });
-    const step = { meanMs: (t20.meanMs - t10.meanMs) / 10, samples: t20.samples };
-    const perStep = step.meanMs;
-    rows.push({ name: `GD step both layers n=${n} d=${d} h=${h} (${actName})`, meanMs: perStep, samples: step.samples });
-    // The products a step needs: forward W·X and the gradient G·Xᵀ (the v-gradient is a gemv).
-    const Z = zeros(h, n), G = zeros(h, d);
-    const prod = await time('GD products', () => {
-      matmul(net.W, X, { out: Z, alpha: 1 });
-      matmul(Z, X, { transB: true, out: G });
-    }, { iterations: 5 });
-    rows.push({ name: `  its two gemms (W·X, G·Xᵀ)`, meanMs: prod.meanMs, samples: prod.samples });
-    ratios[`GD step / its gemms (${actName})`] = perStep / prod.meanMs;
-  }
-
-  // The early-phase shape (H6–H9 at c_n = 4: n = m ≫ d, ReLU): the gemms are n·m·d, the
-  // elementwise passes n·m, so those passes weigh more than at d ≈ n (the row above).
-  {
-    const [n8, d8] = quick ? [2048, 128] : [4096, 256];
-    const net = gaussianInit(rng.split('h8'), n8, d8, activation('relu'));
-    const X = rng.split('h8X').randn(d8, n8);
-    const y = rng.split('h8y').fillNormal(new Float64Array(n8));
-    const work = cloneNet(net);
-    const run = (steps: number) => () => { train(work, X, y, { optimizer: 'gd', lr: 1e-3, layers: 'both', maxSteps: steps }); };
-    const t5 = await time('GD 5 steps relu, early-phase shape', run(5), { iterations: 3 });
-    const t10 = await time('GD 10 steps relu, early-phase shape', run(10), { iterations: 3 });
-    const perStep = (t10.meanMs - t5.meanMs) / 5;
-    rows.push({ name: `GD step both layers n=m=${n8} d=${d8} (relu, H8's shape)`, meanMs: perStep, samples: t10.samples });
-    const Z = zeros(n8, n8), G = zeros(n8, d8);
-    const prod = await time('GD products, early-phase shape', () => {
+    const tk = await time(`GD ${k} steps ${tag}`, run(k), { iterations: 3 });
+    const t2k = await time(`GD ${2 * k} steps ${tag}`, run(2 * k), { iterations: 3 });
+    const perStep = (t2k.meanMs - tk.meanMs) / k;
+    rows.push({ name: rowName, meanMs: perStep, samples: t2k.samples });
+    const Z = zeros(hh, nn), G = zeros(hh, dd);
+    const prod = await time(`GD products ${tag}`, () => {
       matmul(net.W, X, { out: Z, alpha: 1 });
       matmul(Z, X, { transB: true, out: G });
     }, { iterations: 3 });
     rows.push({ name: `  its two gemms (W·X, G·Xᵀ)`, meanMs: prod.meanMs, samples: prod.samples });
-    ratios['GD step / its gemms (relu, n = m ≫ d)'] = perStep / prod.meanMs;
+    ratios[ratioName] = perStep / prod.meanMs;
+  };
+  for (const actName of ['normalized_tanh', 'normalized_relu']) {
+    await gdStepAgainstGemms(actName, `GD step both layers n=${n} d=${d} h=${h} (${actName})`, `GD step / its gemms (${actName})`, h, d, n, actName, 10);
   }
+  // The early-phase shape (H6–H9 at c_n = 4: n = m ≫ d, ReLU): the gemms are n·m·d, the
+  // elementwise passes n·m, so those passes weigh more than at d ≈ n (the rows above).
+  const [n8, d8] = quick ? [2048, 128] : [4096, 256];
+  await gdStepAgainstGemms('relu-early', `GD step both layers n=m=${n8} d=${d8} (relu, H8's shape)`, 'GD step / its gemms (relu, n = m ≫ d)', n8, d8, n8, 'relu', 5);
 
   // Kernels CK + K1 + NTK from one forward pass, against their syrk/gemm cost.
   {

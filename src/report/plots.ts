@@ -19,7 +19,8 @@
  *   aria-label is its name), optional dashed lines and labelled reference rules.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write';
 import path from 'node:path';
 import { defaultCacheDir } from '../runner/cache';
 import { PROJECT_ROOT } from '../runner/engine-version';
@@ -122,10 +123,7 @@ export async function renderSvg(spec: Spec): Promise<string> {
   }
   if (file) {
     try {
-      mkdirSync(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, sealSvg(svg));
-      renameSync(tmp, file); // atomic: a concurrent reader sees the whole file or none
+      writeFileAtomic(file, sealSvg(svg)); // a concurrent reader sees the whole file or none
     } catch {
       // a read-only cache folder only costs the speed-up
     }

@@ -12,7 +12,8 @@
  * stored sha256. Anything else (a truncated file, a deleted or edited field) is reported
  * in one warning line and the job is recomputed; the bad entry is then overwritten.
  */
-import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write';
 import path from 'node:path';
 import { z } from 'zod';
 import { hashText, workspaceRoot } from './engine-version';
@@ -102,7 +103,11 @@ export class JobCache {
    * beside the entry its result will get; none when the cache is off (nothing would keep it).
    */
   checkpointDir(claimId: string, key: string): string | undefined {
-    return this.enabled ? path.join(this.dir, claimId, `${key}.train`) : undefined;
+    return this.enabled ? this.trainDir(claimId, key) : undefined;
+  }
+
+  private trainDir(claimId: string, key: string): string {
+    return path.join(this.dir, claimId, `${key}.train`);
   }
 
   /** Whether an uncached job has left training checkpoints (a rerun resumes it part-way). */
@@ -133,13 +138,9 @@ export class JobCache {
 
   put(claimId: string, rec: JobRecord): void {
     if (!this.enabled || rec.status !== 'ok') return;
-    const f = this.file(claimId, rec.key);
-    mkdirSync(path.dirname(f), { recursive: true });
-    const tmp = `${f}.${process.pid}.tmp`;
     const record = JSON.parse(JSON.stringify(rec)) as JobRecord; // exactly what a reader will parse
-    writeFileSync(tmp, JSON.stringify({ format: CACHE_FORMAT, sha256: recordHash(record), record }));
-    renameSync(tmp, f);
+    writeFileAtomic(this.file(claimId, rec.key), JSON.stringify({ format: CACHE_FORMAT, sha256: recordHash(record), record }));
     // The result is kept: its training checkpoints are of no more use.
-    removeTrainingCheckpoints(path.join(this.dir, claimId, `${rec.key}.train`));
+    removeTrainingCheckpoints(this.trainDir(claimId, rec.key));
   }
 }

@@ -22,7 +22,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ObserverState, StopReason } from './config';
@@ -94,14 +95,10 @@ export function fileCheckpoint(file: string, everyMs = checkpointIntervalMs(), w
       warn(`training${context ? ` [${context}]` : ''} resumes from ${what}: ${file}`);
     },
     save(state) {
-      mkdirSync(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, serialize(state));
-      renameSync(tmp, file);
+      writeFileAtomic(file, serialize(state));
       // A few bytes beside it say how far the run is, without reading the state (`plan`).
       const p: CheckpointProgress = { step: state.step, maxSteps: state.maxSteps, done: state.done, context: state.context, savedAt: new Date().toISOString() };
-      writeFileSync(tmp, JSON.stringify(p));
-      renameSync(tmp, `${file}.json`);
+      writeFileAtomic(`${file}.json`, JSON.stringify(p));
     },
   };
 }

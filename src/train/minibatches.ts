@@ -47,7 +47,7 @@ export class MinibatchSource {
     const { X, y } = this;
     const d = X.rows;
     const n = X.cols;
-    if (within === 0 || this.orderEpoch !== epoch) {
+    if (this.orderEpoch !== epoch) {
       this.order = this.rng.split(`epoch:${epoch}`).shuffle(n);
       this.orderEpoch = epoch;
     }

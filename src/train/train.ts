@@ -396,14 +396,14 @@ export function train<N extends TrainableNet>(net: N, X: Mat, y: ArrayLike<numbe
 
 /** What makes a saved run this run: its settings, data and starting weights (checkpoints.ts). */
 function fingerprintOf<N>(model: Trainable<N>, X: Mat, y: ArrayLike<number>, r: ResolvedTraining, cfg: TrainConfig<N>): string {
+  const params = model.copier.arrays(model.net);
   const settings = {
     r, layers: cfg.layers, lossBelow: cfg.lossBelow ?? null, relLossBelow: cfg.relLossBelow ?? null, onDivergence: cfg.onDivergence ?? 'throw',
     snapshot: cfg.snapshot ?? null, snapshotEvery: cfg.snapshotEvery ?? null, rng: cfg.rng?.key ?? null, schedule: cfg.lrSchedule ? String(cfg.lrSchedule) : null,
-    observers: (cfg.observers ?? []).length, shapes: model.copier.arrays(model.net).map((a) => a.length), X: [X.rows, X.cols, X.ld, X.offset],
+    observers: (cfg.observers ?? []).length, shapes: params.map((a) => a.length), X: [X.rows, X.cols, X.ld, X.offset],
   };
   const xEnd = X.offset + (X.cols - 1) * X.ld + X.rows;
-  const arrays = [...model.copier.arrays(model.net), X.data.subarray(X.offset, xEnd), Float64Array.from(y)];
-  return trainingFingerprint(settings, arrays.map(sampled));
+  return trainingFingerprint(settings, [...params, X.data.subarray(X.offset, xEnd), y].map(sampled));
 }
 
 /**
@@ -411,11 +411,12 @@ function fingerprintOf<N>(model: Trainable<N>, X: Mat, y: ArrayLike<number>, r: 
  * of one job apart (the job key already fixes its claim, setting, seed and size), at a cost that
  * does not grow with the data — train() is called thousands of times by some jobs.
  */
-function sampled(a: Float64Array): Float64Array {
+function sampled(a: ArrayLike<number>): Float64Array {
   const k = 4096;
-  if (a.length <= k) return a;
-  const out = new Float64Array(k);
-  for (let i = 0; i < k; i++) out[i] = a[Math.floor((i * a.length) / k)]!;
+  if (a instanceof Float64Array && a.length <= k) return a;
+  const m = Math.min(k, a.length);
+  const out = new Float64Array(m);
+  for (let i = 0; i < m; i++) out[i] = a[Math.floor((i * a.length) / m)] as number;
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "tanh_pair.h"
@@ -440,11 +441,67 @@ Napi::Value Potrs(const Napi::CallbackInfo &info) {
 namespace act {
 constexpr double kTwoOverSqrtPi = 1.1283791670955126;
 
+// The piecewise-linear σ (ids 0 identity, 1 ReLU, 2 leaky ReLU), the one definition of their
+// formulas: linearPair for one entry, linearPair2 for two (SSE2, which every x86-64 CPU has).
+// The select x > 0 ? a : b is a compare mask and and/andnot/or — no branch — and each lane does
+// linearPair's IEEE operations, nothing fused, so both give the same numbers, −0 and NaN
+// included (x > 0 is false for both). Run through the switch of one(), an entry cost ≈ 9 ns
+// (random signs: every other branch mispredicted): at h = n = 4096, d = 256 the elementwise
+// passes of a GD step took 70% of its two gemms. The passes below take them through linearEach.
+template <int ID>
+inline void linearPair(double x, double param, double &f, double &d) {
+  if (ID == 0) { f = x; d = 1.0; }
+  if (ID == 1) { f = x > 0 ? x : 0.0; d = x > 0 ? 1.0 : 0.0; }
+  if (ID == 2) { f = x > 0 ? x : param * x; d = x > 0 ? 1.0 : param; }
+}
+
+template <int ID>
+inline void linearPair2(__m128d x, __m128d param, __m128d &f, __m128d &d) {
+  const __m128d one = _mm_set1_pd(1.0);
+  if (ID == 0) { f = x; d = one; }
+  const __m128d pos = _mm_cmpgt_pd(x, _mm_setzero_pd());
+  if (ID == 1) {
+    f = _mm_and_pd(pos, x);
+    d = _mm_and_pd(pos, one);
+  }
+  if (ID == 2) {
+    f = _mm_or_pd(_mm_and_pd(pos, x), _mm_andnot_pd(pos, _mm_mul_pd(param, x)));
+    d = _mm_or_pd(_mm_and_pd(pos, one), _mm_andnot_pd(pos, param));
+  }
+}
+
+inline bool piecewiseLinear(int id) { return id <= 2; }
+
+// fn(std::integral_constant<int, id>) for a piecewise-linear id: one template instance each.
+template <class F>
+inline void dispatchLinear(int id, F fn) {
+  if (id == 0) fn(std::integral_constant<int, 0>{});
+  else if (id == 1) fn(std::integral_constant<int, 1>{});
+  else fn(std::integral_constant<int, 2>{});
+}
+
+// σ and σ' of z[0..len): pairs(i, f2, d2) for entries i, i + 1, then single(i, f, d) for an odd last.
+template <int ID, class Pairs, class Single>
+inline void linearEach(const double *z, long long len, double param, Pairs pairs, Single single) {
+  const __m128d p2 = _mm_set1_pd(param);
+  __m128d f2, d2;
+  long long i = 0;
+  for (; i + 2 <= len; i += 2) {
+    linearPair2<ID>(_mm_loadu_pd(z + i), p2, f2, d2);
+    pairs(i, f2, d2);
+  }
+  double f, d;
+  for (; i < len; ++i) {
+    linearPair<ID>(z[i], param, f, d);
+    single(i, f, d);
+  }
+}
+
 inline void one(int id, double x, double param, double &f, double &d) {
   switch (id) {
-    case 0: f = x; d = 1.0; break;
-    case 1: f = x > 0 ? x : 0.0; d = x > 0 ? 1.0 : 0.0; break;
-    case 2: f = x > 0 ? x : param * x; d = x > 0 ? 1.0 : param; break;
+    case 0: linearPair<0>(x, param, f, d); break;
+    case 1: linearPair<1>(x, param, f, d); break;
+    case 2: linearPair<2>(x, param, f, d); break;
     case 3: ntkv_vec::tanhScalar(x, f, d); break;  // one exponential for both (tanh_pair.h)
     case 4: {
       const double e = std::exp(-std::fabs(x));
@@ -472,86 +529,24 @@ inline void one(int id, double x, double param, double &f, double &d) {
 // one() gives, with the same finishing arithmetic as the loops here).
 inline bool vectorized(int id) { return id == 3 && ntkv_vec::tanhVecEnabled(); }
 
-// The piecewise-linear σ (identity, ReLU, leaky ReLU): one() per entry, with its switch and its
-// data-dependent branch (random signs: every other one mispredicted), cost ≈ 9 ns an entry —
-// at h = n = 4096, d = 256 the two elementwise passes of a GD step took 70% of its two gemms.
-// Here each has a loop of its own, two lanes at a time with SSE2 (every x86-64 CPU has it): the
-// select x > 0 ? a : b is a compare mask and and/andnot/or — no branch — and the arithmetic is
-// one()'s and the loops' below it, operation for operation (the same IEEE operations in each
-// lane, nothing fused), so the numbers are the same, −0 and NaN included (x > 0 is false for
-// both, as in the scalar code).
-inline bool piecewiseLinear(int id) { return id <= 2; }
-
-template <int ID>
-inline void linearPair(double x, double param, double &f, double &d) {
-  if (ID == 0) { f = x; d = 1.0; }
-  if (ID == 1) { f = x > 0 ? x : 0.0; d = x > 0 ? 1.0 : 0.0; }
-  if (ID == 2) { f = x > 0 ? x : param * x; d = x > 0 ? 1.0 : param; }
-}
-
-template <int ID>
-inline void linearPair2(__m128d x, __m128d param, __m128d &f, __m128d &d) {
-  const __m128d one = _mm_set1_pd(1.0);
-  if (ID == 0) { f = x; d = one; }
-  const __m128d pos = _mm_cmpgt_pd(x, _mm_setzero_pd());
-  if (ID == 1) {
-    f = _mm_and_pd(pos, x);
-    d = _mm_and_pd(pos, one);
-  }
-  if (ID == 2) {
-    f = _mm_or_pd(_mm_and_pd(pos, x), _mm_andnot_pd(pos, _mm_mul_pd(param, x)));
-    d = _mm_or_pd(_mm_and_pd(pos, one), _mm_andnot_pd(pos, param));
-  }
-}
-
-template <int ID>
-void linearRange(const double *src, double *outF, double *outD, long long lo, long long hi, double param, double shift, double inv) {
-  const __m128d p2 = _mm_set1_pd(param), s2 = _mm_set1_pd(shift), i2 = _mm_set1_pd(inv);
-  long long i = lo;
-  __m128d f2, d2;
-  for (; i + 2 <= hi; i += 2) {
-    linearPair2<ID>(_mm_loadu_pd(src + i), p2, f2, d2);
-    _mm_storeu_pd(outF + i, _mm_mul_pd(_mm_sub_pd(f2, s2), i2));
-    if (outD) _mm_storeu_pd(outD + i, _mm_mul_pd(d2, i2));
-  }
-  double f, d;
-  for (; i < hi; ++i) {
-    linearPair<ID>(src[i], param, f, d);
-    outF[i] = (f - shift) * inv;
-    if (outD) outD[i] = d * inv;
-  }
-}
-
-template <int ID>
-void linearGradRange(const double *Z, const double *v, const double *r, double *G, long long h, long long j0, long long j1,
-                     double param, double inv) {
-  const __m128d p2 = _mm_set1_pd(param), i2 = _mm_set1_pd(inv);
-  __m128d f2, d2;
-  double f, d;
-  for (long long j = j0; j < j1; ++j) {
-    const double rj = r[j];
-    const __m128d r2 = _mm_set1_pd(rj);
-    const double *z = Z + j * h;
-    double *g = G + j * h;
-    long long i = 0;
-    for (; i + 2 <= h; i += 2) {
-      linearPair2<ID>(_mm_loadu_pd(z + i), p2, f2, d2);
-      _mm_storeu_pd(g + i, _mm_mul_pd(_mm_mul_pd(_mm_loadu_pd(v + i), r2), _mm_mul_pd(d2, i2)));
-    }
-    for (; i < h; ++i) {
-      linearPair<ID>(z[i], param, f, d);
-      g[i] = v[i] * rj * (d * inv);
-    }
-  }
-}
-
 void range(int id, const double *src, double *outF, double *outD, long long lo, long long hi, double param, double shift,
            double inv) {
   double f, d;
   if (piecewiseLinear(id)) {
-    if (id == 0) linearRange<0>(src, outF, outD, lo, hi, param, shift, inv);
-    else if (id == 1) linearRange<1>(src, outF, outD, lo, hi, param, shift, inv);
-    else linearRange<2>(src, outF, outD, lo, hi, param, shift, inv);
+    const __m128d s2 = _mm_set1_pd(shift), i2 = _mm_set1_pd(inv);
+    const double *z = src + lo;
+    double *F = outF + lo, *D = outD ? outD + lo : nullptr;
+    dispatchLinear(id, [&](auto tag) {
+      linearEach<decltype(tag)::value>(z, hi - lo, param,
+        [&](long long i, __m128d f2, __m128d d2) {
+          _mm_storeu_pd(F + i, _mm_mul_pd(_mm_sub_pd(f2, s2), i2));
+          if (D) _mm_storeu_pd(D + i, _mm_mul_pd(d2, i2));
+        },
+        [&](long long i, double f, double d) {
+          F[i] = (f - shift) * inv;
+          if (D) D[i] = d * inv;
+        });
+    });
     return;
   }
   if (vectorized(id)) {
@@ -617,9 +612,17 @@ void gradRange(int id, const double *Z, const double *v, const double *r, double
                long long j1, double param, double inv) {
   double f, d;
   if (piecewiseLinear(id)) {
-    if (id == 0) linearGradRange<0>(Z, v, r, G, h, j0, j1, param, inv);
-    else if (id == 1) linearGradRange<1>(Z, v, r, G, h, j0, j1, param, inv);
-    else linearGradRange<2>(Z, v, r, G, h, j0, j1, param, inv);
+    const __m128d i2 = _mm_set1_pd(inv);
+    dispatchLinear(id, [&](auto tag) {
+      for (long long j = j0; j < j1; ++j) {
+        const double rj = r[j];
+        const __m128d r2 = _mm_set1_pd(rj);
+        double *g = G + j * h;
+        linearEach<decltype(tag)::value>(Z + j * h, h, param,
+          [&](long long i, __m128d, __m128d d2) { _mm_storeu_pd(g + i, _mm_mul_pd(_mm_mul_pd(_mm_loadu_pd(v + i), r2), _mm_mul_pd(d2, i2))); },
+          [&](long long i, double, double d) { g[i] = v[i] * rj * (d * inv); });
+      }
+    });
     return;
   }
   if (vectorized(id)) {
@@ -701,6 +704,24 @@ Napi::Value ActApplyWeighted(const Napi::CallbackInfo &info) {
   const bool vec = act::vectorized((int)id);
   parallelFor(n, h > 0 ? std::max(2LL, 65536 / h) : 2, [=](long long j0, long long j1) {
     double f, d;
+    if (act::piecewiseLinear((int)id)) {
+      const __m128d s2 = _mm_set1_pd(shift), i2 = _mm_set1_pd(inv);
+      act::dispatchLinear((int)id, [&](auto tag) {
+        for (long long j = j0; j < j1; ++j) {
+          double *Fj = F + j * h, *Mj = M + j * h;
+          act::linearEach<decltype(tag)::value>(z + j * h, h, param,
+            [&](long long i, __m128d f2, __m128d d2) {
+              _mm_storeu_pd(Fj + i, _mm_mul_pd(_mm_sub_pd(f2, s2), i2));
+              _mm_storeu_pd(Mj + i, _mm_mul_pd(_mm_loadu_pd(vp + i), _mm_mul_pd(d2, i2)));
+            },
+            [&](long long i, double fi, double di) {
+              Fj[i] = (fi - shift) * inv;
+              Mj[i] = vp[i] * (di * inv);
+            });
+        }
+      });
+      return;
+    }
     if (vec) {
       for (long long j = j0; j < j1; ++j) ntkv_vec::tanhWeighted(z + j * h, F + j * h, M + j * h, vp, h, shift, inv);
       return;

@@ -26,14 +26,23 @@ export interface PlanOptions {
   cache?: boolean;
 }
 
-/** Every results.json under results/ (committed) and reports/ (runs made here). */
-export function defaultTimingSources(): string[] {
+/**
+ * Every results.json under results/ (committed) and reports/ (runs made here), and the shards
+ * of a tier run still being gathered (results/<tier>/shards/<claim>/*.json): a claim whose
+ * paper tier is part-way has its own paper-size timings there, nearer its remaining jobs than
+ * the standard tier's.
+ */
+export function defaultTimingSources(roots: readonly string[] = [path.join(PROJECT_ROOT, 'results'), reportsDir()]): string[] {
   const out: string[] = [];
-  for (const root of [path.join(PROJECT_ROOT, 'results'), reportsDir()]) {
-    if (!existsSync(root)) continue;
-    for (const e of readdirSync(root).sort()) {
+  const dirs = (d: string) => (existsSync(d) ? readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : []);
+  for (const root of roots) {
+    for (const e of dirs(root)) {
       const f = path.join(root, e, 'results.json');
       if (existsSync(f)) out.push(f);
+      const shards = path.join(root, e, 'shards');
+      for (const claim of dirs(shards)) {
+        for (const s of readdirSync(path.join(shards, claim)).sort()) if (s.endsWith('.json')) out.push(path.join(shards, claim, s));
+      }
     }
   }
   return out;

@@ -4,7 +4,7 @@
  * the estimate of every claim's standard-tier compute calibrated on the smoke tier alone,
  * within 2× of what the standard run measured.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { loadRegistry, type RegisteredClaim } from '../../src/runner/registry';
 import { parseResults, type RunResults } from '../../src/runner/results';
 import { DEFAULT_ROOT_SEED, planJobs, runClaims } from '../../src/runner/runner';
 import { JobCache } from '../../src/runner/cache';
-import { formatPlan } from '../../src/cli/plan';
+import { defaultTimingSources, formatPlan } from '../../src/cli/plan';
 import { CHECKPOINT_FORMAT, fileCheckpoint } from '../../src/train/checkpoints';
 import { PROJECT_ROOT } from '../../src/runner/engine-version';
 
@@ -107,6 +107,23 @@ describe('plan with a cache: how far a tier run has come', () => {
       // The CLI shows the columns and the line.
       expect(formatPlan(before)).toMatch(new RegExp(`in the cache: ${done} jobs done; .* of CPU left`));
       expect(formatPlan(before)).toMatch(/cached +CPU left \(est\.\)/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('timing sources', () => {
+  it('are every tier folder\'s results.json and the shards of a tier still being gathered', () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'ntkv-plan-sources-'));
+    try {
+      const put = (rel: string) => { mkdirSync(path.dirname(path.join(tmp, rel)), { recursive: true }); writeFileSync(path.join(tmp, rel), '{}'); };
+      for (const f of ['results/standard/results.json', 'results/paper/results.json', 'results/paper/shards/W13/shard-1-of-3.json',
+        'results/paper/shards/W13/shard-2-of-3.json', 'results/paper/shards/W13/notes.txt', 'results/paper/H1/plot.svg', 'reports/run-1/results.json']) put(f);
+      expect(defaultTimingSources([path.join(tmp, 'results'), path.join(tmp, 'reports'), path.join(tmp, 'absent')]).map((f) => path.relative(tmp, f))).toEqual([
+        'results/paper/results.json', 'results/paper/shards/W13/shard-1-of-3.json', 'results/paper/shards/W13/shard-2-of-3.json',
+        'results/standard/results.json', 'reports/run-1/results.json',
+      ]);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -319,6 +319,21 @@ function sigmoidD2(x: number): number {
   const m = (1 - e) / q;
   return (e / (q * q)) * (x >= 0 ? -m : m);
 }
+// The buffer passes of sigmoid and sigmoid' (softplus' and softplus'' too).
+function sigmoidEach(s: Float64Array, o: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = s[i]!;
+    const e = Math.exp(-Math.abs(x));
+    o[i] = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+  }
+}
+function sigmoidD1Each(s: Float64Array, o: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const e = Math.exp(-Math.abs(s[i]!));
+    const q = 1 + e;
+    o[i] = e / (q * q);
+  }
+}
 function softplus(x: number): number {
   return (x > 0 ? x : 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }
@@ -330,20 +345,8 @@ export const sigmoidActivation: Activation = build({
   sigma: sigmoid,
   d1: sigmoidD1,
   d2: sigmoidD2,
-  f(s, o, n) {
-    for (let i = 0; i < n; i++) {
-      const x = s[i]!;
-      const e = Math.exp(-Math.abs(x));
-      o[i] = x >= 0 ? 1 / (1 + e) : e / (1 + e);
-    }
-  },
-  g1(s, o, n) {
-    for (let i = 0; i < n; i++) {
-      const e = Math.exp(-Math.abs(s[i]!));
-      const q = 1 + e;
-      o[i] = e / (q * q);
-    }
-  },
+  f: sigmoidEach,
+  g1: sigmoidD1Each,
   g2(s, o, n) {
     for (let i = 0; i < n; i++) {
       const x = s[i]!;
@@ -389,20 +392,8 @@ export const softplusActivation: Activation = build({
       o[i] = (x > 0 ? x : 0) + Math.log1p(Math.exp(-Math.abs(x)));
     }
   },
-  g1(s, o, n) {
-    for (let i = 0; i < n; i++) {
-      const x = s[i]!;
-      const e = Math.exp(-Math.abs(x));
-      o[i] = x >= 0 ? 1 / (1 + e) : e / (1 + e);
-    }
-  },
-  g2(s, o, n) {
-    for (let i = 0; i < n; i++) {
-      const e = Math.exp(-Math.abs(s[i]!));
-      const q = 1 + e;
-      o[i] = e / (q * q);
-    }
-  },
+  g1: sigmoidEach,
+  g2: sigmoidD1Each,
   fd(s, f, d, n) {
     for (let i = 0; i < n; i++) {
       const x = s[i]!;

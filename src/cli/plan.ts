@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../runner/engine-version';
-import { planRun, type Plan } from '../runner/plan';
+import { planRun, type Calibration, type Plan } from '../runner/plan';
 import { parseResults, type RunResults } from '../runner/results';
 import { selectClaims } from '../runner/registry';
 import { loadRun, parseTier, registry, reportsDir, UsageError } from './run';
@@ -67,6 +67,13 @@ function fmtBytes(b: number): string {
   return `${Math.max(1, Math.round(b / 2 ** 20))} MiB`;
 }
 
+/** Jobs timed by the wall clock (no CPU time recorded) make the estimate an upper bound. */
+function wallNote(k: Calibration): string {
+  const wall = k.jobs - (k.cpuTimedJobs ?? k.jobs);
+  if (wall === 0) return '';
+  return wall === k.jobs ? ' (wall times)' : ` (${wall} wall time${wall === 1 ? '' : 's'})`;
+}
+
 export function formatPlan(p: Plan): string {
   const lines: string[] = [];
   // Progress columns only once a run has left something in the cache.
@@ -78,7 +85,7 @@ export function formatPlan(p: Plan): string {
   };
   const rows = p.claims.map((c) => [
     c.id, String(c.jobs), c.cpuMs !== undefined ? fmtDuration(c.cpuMs) : '—', ...(started ? progressCells(c) : []), c.peakBytes !== undefined ? fmtBytes(c.peakBytes) : '—',
-    (c.calibration ? `${c.calibration.tier}, ${c.calibration.jobs} jobs` : 'no recorded timings') + (c.convergenceBound ? '; trains to convergence: rough' : ''),
+    (c.calibration ? `${c.calibration.tier}, ${c.calibration.jobs} jobs${wallNote(c.calibration)}` : 'no recorded timings') + (c.convergenceBound ? '; trains to convergence: rough' : ''),
   ]);
   const header = ['claim', 'jobs', 'CPU (est.)', ...(started ? ['cached', 'CPU left (est.)'] : []), 'peak memory', 'calibrated on'];
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -106,6 +113,9 @@ export function formatPlan(p: Plan): string {
     lines.push(p.shards.map((ms, i) => `  ${i + 1}/${p.shards.length}: ${fmtDuration(ms)}`).join('\n'));
   }
   lines.push('', 'Estimates: time per unit of work calibrated per claim on recorded timings (results/, reports/ or --from); one job at a time per worker.');
+  if (p.claims.some((c) => c.calibration && wallNote(c.calibration))) {
+    lines.push('"wall times": jobs recorded before runs kept their CPU time; other work on the machine inflated them, so those estimates are upper bounds.');
+  }
   if (p.claims.some((c) => c.convergenceBound)) {
     lines.push('"rough": the claim trains until the loss falls below a threshold or hits an epoch cap; how many epochs that takes changes with');
     lines.push('the size and is not in the work model, so its estimate can be off by more than 2× (run one trial at the target size to see).');

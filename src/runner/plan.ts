@@ -47,6 +47,11 @@ export interface Calibration {
   /** The tier and number of recorded jobs it was fitted on. */
   tier: Tier;
   jobs: number;
+  /**
+   * How many of those jobs recorded their CPU time (the rest: wall time, which other work on the
+   * machine inflates — such an estimate is an upper bound). Set by calibrateClaim.
+   */
+  cpuTimedJobs?: number;
 }
 
 /** One recorded job: the work it had (from the claim's model) and the time it took. */
@@ -107,15 +112,18 @@ export function calibrateClaim(def: ClaimDefinition, runs: readonly RunResults[]
   if (usable.length === 0) return undefined;
   const best = Math.max(...usable.map((r) => rank(r.tier)));
   const points: TimedJob[] = [];
+  let cpuTimed = 0;
   for (const r of usable.filter((u) => rank(u.tier) === best)) {
     const c = r.claims.find((k) => k.id === def.id)!;
     // The setting the jobs ran with at that tier (recorded), and the claim's current model of their work.
     for (const j of c.jobs) {
       if (j.status !== 'ok') continue;
       points.push({ work: jobResources(def, j.x, settingAt(def, c.setting, j.constant)).work, ms: jobTime(j) });
+      if (j.cpuMs !== undefined) cpuTimed++;
     }
   }
-  return fitCalibration(points, TIERS[best]!);
+  const k = fitCalibration(points, TIERS[best]!);
+  return k && { ...k, cpuTimedJobs: cpuTimed };
 }
 
 export interface ClaimPlan {

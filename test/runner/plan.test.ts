@@ -70,6 +70,20 @@ describe('planRun on the toy claims', () => {
     // The shards are the ones `run --shard k/3` runs.
     expect(planJobs(toys, 'standard', 0, { index: 1, count: 3 }).length + planJobs(toys, 'standard', 0, { index: 2, count: 3 }).length
       + planJobs(toys, 'standard', 0, { index: 3, count: 3 }).length).toBe(20 + 50);
+    // Those jobs recorded wall times only: the estimate says so (an upper bound under load).
+    expect(t1.calibration!.cpuTimedJobs).toBe(0);
+    expect(formatPlan(p)).toMatch(/T1 .*smoke, 3 jobs \(wall times\)/);
+    expect(formatPlan(p)).toMatch(/"wall times": .* upper bounds/);
+    // With CPU times recorded (one job without), the CPU times calibrate and one wall time is named.
+    const cpu = structuredClone(rec);
+    cpu.claims[0]!.jobs.forEach((j, i) => { if (i > 0) j.cpuMs = j.ms / 2; });
+    const q = planRun(toys, 'standard', [cpu], 1).claims.find((c) => c.id === 'T1')!;
+    expect(q.calibration!.cpuTimedJobs).toBe(2);
+    expect(formatPlan({ ...p, claims: [q] })).toMatch(/smoke, 3 jobs \(1 wall time\)/);
+    cpu.claims[0]!.jobs[0]!.cpuMs = cpu.claims[0]!.jobs[0]!.ms / 2;
+    const all = planRun(toys, 'standard', [cpu], 1).claims.find((c) => c.id === 'T1')!;
+    expect(all.cpuMs!).toBeCloseTo(t1.cpuMs! / 2, 6);
+    expect(formatPlan({ ...p, claims: [all] })).not.toMatch(/wall times/);
   });
 });
 

@@ -49,7 +49,7 @@ export interface Calibration {
   jobs: number;
   /**
    * How many of those jobs recorded their CPU time (the rest: wall time, which other work on the
-   * machine inflates — such an estimate is an upper bound). Set by calibrateClaim.
+   * machine inflates — such an estimate is an upper bound).
    */
   cpuTimedJobs?: number;
 }
@@ -58,6 +58,8 @@ export interface Calibration {
 interface TimedJob {
   work: number;
   ms: number;
+  /** ms is the job's CPU time (not its wall time). */
+  cpu?: boolean;
 }
 
 function settingAt(def: ClaimDefinition, setting: Record<string, unknown>, constant?: number): Record<string, unknown> {
@@ -88,7 +90,7 @@ export function fitCalibration(points: readonly TimedJob[], tier: Tier): Calibra
     a = 0;
     c = ok.reduce((s, p) => s + p.ms, 0) / ok.reduce((s, p) => s + p.work, 0);
   }
-  return { a, c, tier, jobs: ok.length };
+  return { a, c, tier, jobs: ok.length, cpuTimedJobs: ok.filter((p) => p.cpu).length };
 }
 
 /** A recorded job's time: its CPU time where recorded (robust to other work on the machine), else its wall time. */
@@ -112,18 +114,15 @@ export function calibrateClaim(def: ClaimDefinition, runs: readonly RunResults[]
   if (usable.length === 0) return undefined;
   const best = Math.max(...usable.map((r) => rank(r.tier)));
   const points: TimedJob[] = [];
-  let cpuTimed = 0;
   for (const r of usable.filter((u) => rank(u.tier) === best)) {
     const c = r.claims.find((k) => k.id === def.id)!;
     // The setting the jobs ran with at that tier (recorded), and the claim's current model of their work.
     for (const j of c.jobs) {
       if (j.status !== 'ok') continue;
-      points.push({ work: jobResources(def, j.x, settingAt(def, c.setting, j.constant)).work, ms: jobTime(j) });
-      if (j.cpuMs !== undefined) cpuTimed++;
+      points.push({ work: jobResources(def, j.x, settingAt(def, c.setting, j.constant)).work, ms: jobTime(j), cpu: j.cpuMs !== undefined });
     }
   }
-  const k = fitCalibration(points, TIERS[best]!);
-  return k && { ...k, cpuTimedJobs: cpuTimed };
+  return fitCalibration(points, TIERS[best]!);
 }
 
 export interface ClaimPlan {

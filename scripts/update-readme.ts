@@ -23,6 +23,16 @@ function load(tier: string): RunResults | undefined {
   return existsSync(f) ? parseResults(readFileSync(f, 'utf8'), f) : undefined;
 }
 
+/** The committed results/standard and results/paper, where present. */
+export function committedResults(): { standard?: RunResults; paper?: RunResults } {
+  const out: { standard?: RunResults; paper?: RunResults } = {};
+  for (const t of ['standard', 'paper'] as const) {
+    const r = load(t);
+    if (r) out[t] = r;
+  }
+  return out;
+}
+
 /** The README as it should be, given the committed results. */
 export async function expectedReadme(): Promise<string> {
   const registry = await loadRegistry();

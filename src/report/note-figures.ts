@@ -14,8 +14,9 @@
  * - Every verdict tally "REFUTED 23 / 3 / 1" must be the claim's verdict with its
  *   CONFIRMED / REFUTED / INCONCLUSIVE counts at the tier the note's section names ("## Paper
  *   tier …" → paper, "(standard: 22 / 3 / 2)" → standard, else the standard tier).
- * - A figure whose sentence, up to the figure, names the smoke tier is not checked: smoke
- *   results are recomputed by npm test and not committed, so there is nothing to hold it to.
+ * - A figure whose sentence, up to the figure, names the smoke tier is held to a smoke run's
+ *   results when one is given (npm test's smoke tests run every claim and pass theirs: smoke
+ *   results are recomputed, never committed), and left alone otherwise.
  * A quoted figure matches when it is the result rounded to the digits the note prints (half a
  * unit of its last digit, plus half a unit of the reason's own last digit when the result is
  * read from a reason's text).
@@ -191,25 +192,29 @@ export interface StaleFigure {
  * the standard part of a note names a paper figure now and then); a tally must match the
  * tier it names. A tier without results checks nothing (it has not been run yet).
  */
-export function staleFigures(note: string, claimId: string, results: Partial<Record<NoteTier, RunResults>>): StaleFigure[] {
-  const at: Partial<Record<NoteTier, ClaimResult>> = {};
-  for (const t of ['standard', 'paper'] as const) {
+export function staleFigures(note: string, claimId: string, results: Partial<Record<NoteTier | 'smoke', RunResults>>): StaleFigure[] {
+  const at: Partial<Record<NoteTier | 'smoke', ClaimResult>> = {};
+  for (const t of ['standard', 'paper', 'smoke'] as const) {
     const c = results[t]?.claims.find((x) => x.id === claimId);
     if (c) at[t] = c;
   }
-  const held = [...(at.standard ? heldIntervals(at.standard) : []), ...(at.paper ? heldIntervals(at.paper) : [])];
+  const held = [at.standard, at.paper, at.smoke].flatMap((c) => (c ? heldIntervals(c) : []));
   const out: StaleFigure[] = [];
   for (const q of quotedFigures(note)) {
-    if (q.smoke) continue;
+    if (q.smoke && !at.smoke) continue;
     if (q.kind === 'interval') {
-      if (held.length > 0 && !intervalHeld(q, held)) out.push({ figure: q, why: `no CI of ${claimId} in the committed results rounds to ${q.text}` });
+      if (held.length > 0 && !intervalHeld(q, held)) {
+        const where = at.smoke ? 'this smoke run or the committed results' : 'the committed results';
+        out.push({ figure: q, why: `no CI of ${claimId} in ${where} rounds to ${q.text}` });
+      }
       continue;
     }
-    const c = at[q.tier];
+    const c = q.smoke ? at.smoke : at[q.tier];
     if (!c) continue;
     const t = verdictTally(c);
     const same = t.counts.every((v, i) => v === q.counts![i]) && (q.verdict === undefined || q.verdict === t.verdict);
-    if (!same) out.push({ figure: q, why: `${claimId} at the ${q.tier} tier is ${t.verdict} ${t.counts.join(' / ')}, the note says ${q.text}` });
+    const tier = q.smoke ? 'smoke' : q.tier;
+    if (!same) out.push({ figure: q, why: `${claimId} at the ${tier} tier is ${t.verdict} ${t.counts.join(' / ')}, the note says ${q.text}` });
   }
   return out;
 }

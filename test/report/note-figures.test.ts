@@ -4,19 +4,15 @@
  * a note quotes must still be one the committed results hold (src/report/note-figures.ts), so
  * a rerun that changes a figure fails here until the note says what was measured.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { halfUnit, heldIntervals, quotedFigures, staleFigures, verdictTally } from '../../src/report/note-figures';
 import { loadRegistry } from '../../src/runner/registry';
-import { parseResults, type ClaimResult, type RunResults } from '../../src/runner/results';
+import type { ClaimResult, RunResults } from '../../src/runner/results';
+import { committedResults } from '../../scripts/update-readme';
 
 const root = path.resolve(__dirname, '../..');
-const committed: { standard?: RunResults; paper?: RunResults } = {};
-for (const t of ['standard', 'paper'] as const) {
-  const f = path.join(root, 'results', t, 'results.json');
-  if (existsSync(f)) committed[t] = parseResults(readFileSync(f, 'utf8'), f);
-}
+const committed = committedResults();
 
 /** A committed claim result, cloned so a test may change it. */
 function claimAt(tier: 'standard' | 'paper', id: string): ClaimResult {
@@ -95,9 +91,21 @@ describe('stale figures', () => {
     expect(stale[2]!.why).toMatch(/at the standard tier is REFUTED 22 \/ 3 \/ 2/);
   });
 
-  it('does not check what speaks of smoke, nor a tier with no results', () => {
+  it('does not check what speaks of smoke without a smoke run, nor a tier with no results', () => {
     const note = 'At smoke sizes −0.28 [−9.99, 9.99].\n\n## Paper tier\n\nREFUTED 1 / 2 / 3 [−9.99, 9.99]';
     expect(staleFigures(note, 'W7', { standard: runOf('standard', []) })).toEqual([]);
+  });
+
+  it('holds what speaks of smoke to a smoke run when one is given: its CIs and its tally', () => {
+    const smoke = claimAt('standard', 'W7'); // stands in for a smoke run of W7
+    const t = verdictTally(smoke);
+    const p = smoke.predictions.filter((q) => q.ci && q.fit).sort((a, b) => a.ci!.lo - b.ci!.lo)[0]!;
+    const held = `[${r2(p.ci!.lo)}, ${r2(p.ci!.hi)}]`;
+    const note = `At the smoke tier: ${t.verdict} ${t.counts.join(' / ')}, slope ${held}; smoke also [−9.99, 9.99] and ${t.verdict} 0 / 0 / 0.`;
+    const stale = staleFigures(note, 'W7', { smoke: runOf('standard', [smoke]) });
+    expect(stale.map((s) => s.figure.text)).toEqual(['[−9.99, 9.99]', `${t.verdict} 0 / 0 / 0`]);
+    expect(stale[0]!.why).toMatch(/this smoke run or the committed results/);
+    expect(stale[1]!.why).toMatch(/at the smoke tier is/);
   });
 
   it('holds a comparison\'s CI as its reason prints it, shifted by the threshold too, but no wider than both roundings allow', () => {

@@ -11,6 +11,8 @@ import { engineVersion } from '../../src/runner/engine-version';
 import { compareWithFixture, fixtureFromResult, formatComparison, readFixture, writeFixture } from '../../src/runner/fixtures';
 import { loadRegistry } from '../../src/runner/registry';
 import { DEFAULT_ROOT_SEED, runClaims } from '../../src/runner/runner';
+import { staleFigures } from '../../src/report/note-figures';
+import { committedResults } from '../../scripts/update-readme';
 
 /**
  * A smoke claim takes 1–50 s on an idle 2-core machine; the limit is there to catch a hang,
@@ -32,6 +34,10 @@ export async function smokeTests(paper: string): Promise<void> {
       const cmp = compareWithFixture(res, readFixture(c.def.id, 'smoke'), tols);
       if (!cmp.ok && !cmp.missing) writeFixture(fixtureFromResult(res, 'smoke', DEFAULT_ROOT_SEED, engineVersion()), undefined, '.obtained');
       expect(cmp.ok, formatComparison(cmp)).toBe(true);
+      // What the note says of the smoke tier is held to this run (the rest to the committed
+      // results, in test/report/note-figures.test.ts).
+      const stale = staleFigures(c.def.note ?? '', c.def.id, { ...committedResults(), smoke: r }).filter((s) => s.figure.smoke);
+      expect(stale.map((s) => `line ${s.figure.line}: ${s.why}`), 'the note quotes a smoke figure this run does not give').toEqual([]);
     }, SMOKE_CLAIM_TIMEOUT_MS);
   }
 }

@@ -11,6 +11,9 @@
  *   shifted by its threshold: a note may quote the CI of a ratio where the reason prints the
  *   CI of the ratio minus 1). Intervals are distinctive; bare point estimates ("slope −0.47")
  *   are not, and are left alone.
+ * - A number printed just before the interval ("−0.73 [", "0.129, CI [") is its estimate and
+ *   must be the estimate of the same result (the fitted slope, or the difference or mean a
+ *   comparison's reason prints with its CI).
  * - Every verdict tally "REFUTED 23 / 3 / 1" must be the claim's verdict with its
  *   CONFIRMED / REFUTED / INCONCLUSIVE counts at the tier the note's section names ("## Paper
  *   tier …" → paper, "(standard: 22 / 3 / 2)" → standard, else the standard tier).
@@ -26,6 +29,8 @@ import type { ClaimResult, RunResults } from '../runner/results';
 /** A number as notes and reasons print it: "−0.47", "-1", "0.0958", "1.5e-5". */
 const NUM = String.raw`[−-]?\d+(?:\.\d+)?(?:e[−+-]?\d+)?`;
 const INTERVAL = new RegExp(String.raw`\[(${NUM}), (${NUM})\]`, 'g');
+/** An estimate printed right before an interval: "−0.73 [", "**−1.11, CI [", "0.129, 95% CI [". */
+const ESTIMATE_BEFORE = new RegExp(String.raw`(?:^|[\s(*:])(\+?${NUM})\**(?:,?\s(?:95%\s)?CI)?\s$`);
 const TALLY = /(?:\b(CONFIRMED|REFUTED|INCONCLUSIVE) |\((standard|paper): )(\d+) \/ (\d+) \/ (\d+)\b/g;
 
 export type NoteTier = 'standard' | 'paper';
@@ -47,6 +52,9 @@ export interface QuotedFigure {
   hi?: number;
   loSlack?: number;
   hiSlack?: number;
+  /** interval: the estimate printed just before it, if any, and its half unit. */
+  estimate?: number;
+  estimateSlack?: number;
   /** tally: verdict (undefined for "(standard: a / b / c)") and counts C / R / I. */
   verdict?: string;
   counts?: [number, number, number];
@@ -104,9 +112,11 @@ export function quotedFigures(note: string): QuotedFigure[] {
   const out: QuotedFigure[] = [];
   for (const m of note.matchAll(INTERVAL)) {
     const i = lineOf(m.index!);
+    const est = ESTIMATE_BEFORE.exec(note.slice(Math.max(0, m.index! - 40), m.index!));
     out.push({
       kind: 'interval', text: m[0], line: i + 1, column: m.index! - lineStarts[i]! + 1, tier: tiers[i]!, smoke: smokeAt(m.index!),
       lo: parseNum(m[1]!), hi: parseNum(m[2]!), loSlack: halfUnit(m[1]!), hiSlack: halfUnit(m[2]!),
+      ...(est ? { estimate: parseNum(est[1]!.replace(/^\+/, '')), estimateSlack: halfUnit(est[1]!.replace(/^\+/, '')) } : {}),
     });
   }
   for (const m of note.matchAll(TALLY)) {
@@ -125,6 +135,9 @@ interface HeldInterval {
   lo: number;
   hi: number;
   slack: number;
+  /** The estimate it was computed around, where the result says. */
+  estimate?: number;
+  estimateSlack?: number;
 }
 
 /**
@@ -141,8 +154,13 @@ export function heldIntervals(c: ClaimResult): HeldInterval[] {
       const slack = Math.max(halfUnit(m[1]!), halfUnit(m[2]!));
       const lo = parseNum(m[1]!);
       const hi = parseNum(m[2]!);
-      out.push({ lo, hi, slack });
-      if (t !== undefined && Number.isFinite(t)) out.push({ lo: lo + t, hi: hi + t, slack });
+      // "slope −0.01, 95% CI [" or "difference −0.239 < 0; 95% CI [": the last such before it.
+      const before = [...s.slice(0, m.index!).matchAll(new RegExp(String.raw`(?:difference|slope) (${NUM})`, 'g'))].at(-1);
+      const est = before ? { estimate: parseNum(before[1]!), estimateSlack: halfUnit(before[1]!) } : {};
+      out.push({ lo, hi, slack, ...est });
+      if (t !== undefined && Number.isFinite(t)) {
+        out.push({ lo: lo + t, hi: hi + t, slack, ...(before ? { estimate: est.estimate! + t, estimateSlack: est.estimateSlack! } : {}) });
+      }
     }
   };
   const walk = (v: unknown): void => {
@@ -150,7 +168,9 @@ export function heldIntervals(c: ClaimResult): HeldInterval[] {
     else if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       const r = v as Record<string, unknown>;
-      if (typeof r.lo === 'number' && typeof r.hi === 'number') out.push({ lo: r.lo, hi: r.hi, slack: 0 });
+      if (typeof r.lo === 'number' && typeof r.hi === 'number') {
+        out.push({ lo: r.lo, hi: r.hi, slack: 0, ...(typeof r.estimate === 'number' ? { estimate: r.estimate, estimateSlack: 0 } : {}) });
+      }
       for (const val of Object.values(r)) walk(val);
     }
   };
@@ -172,6 +192,15 @@ function boundHeld(x: number, s: number, y: number, r: number): boolean {
 
 function intervalHeld(q: QuotedFigure, held: HeldInterval[]): boolean {
   return held.some((h) => boundHeld(q.lo!, q.loSlack!, h.lo, h.slack) && boundHeld(q.hi!, q.hiSlack!, h.hi, h.slack));
+}
+
+/** The interval is held with the estimate printed before it (or the result names none). */
+function estimateHeld(q: QuotedFigure, held: HeldInterval[]): boolean {
+  if (q.estimate === undefined) return true;
+  return held.some(
+    (h) => boundHeld(q.lo!, q.loSlack!, h.lo, h.slack) && boundHeld(q.hi!, q.hiSlack!, h.hi, h.slack) &&
+      (h.estimate === undefined || boundHeld(q.estimate!, q.estimateSlack!, h.estimate, h.estimateSlack!)),
+  );
 }
 
 /** The claim's verdict and its prediction counts C / R / I. */
@@ -203,9 +232,10 @@ export function staleFigures(note: string, claimId: string, results: Partial<Rec
   for (const q of quotedFigures(note)) {
     if (q.smoke && !at.smoke) continue;
     if (q.kind === 'interval') {
-      if (held.length > 0 && !intervalHeld(q, held)) {
-        const where = at.smoke ? 'this smoke run or the committed results' : 'the committed results';
-        out.push({ figure: q, why: `no CI of ${claimId} in ${where} rounds to ${q.text}` });
+      const where = at.smoke ? 'this smoke run or the committed results' : 'the committed results';
+      if (held.length > 0 && !intervalHeld(q, held)) out.push({ figure: q, why: `no CI of ${claimId} in ${where} rounds to ${q.text}` });
+      else if (held.length > 0 && !estimateHeld(q, held)) {
+        out.push({ figure: q, why: `${claimId}'s CI ${q.text} in ${where} is not around the estimate ${q.estimate} the note prints before it` });
       }
       continue;
     }

@@ -52,7 +52,10 @@ describe('figures a note quotes', () => {
       ['[−1.00, −0.75]', 8, 'paper', false],
       ['[0.3, 0.4]', 11, 'standard', false],
     ]);
-    expect(q[0]).toMatchObject({ lo: -0.82, hi: -0.64, loSlack: 0.005, hiSlack: 0.005 });
+    expect(q[0]).toMatchObject({ lo: -0.82, hi: -0.64, loSlack: 0.005, hiSlack: 0.005, estimate: -0.73, estimateSlack: 0.005 });
+    expect(q.map((f) => f.estimate)).toEqual([-0.73, 1.5e-5, undefined, undefined, -0.47, -0.28, undefined, undefined]);
+    const more = quotedFigures('**−1.11, CI [−1.12, −1.10]**, over 0.1 by 0.129, 95% CI [0.106, 0.152]; (slope −1.50\n[−1.58, −1.42]; +0.185 [0.144, 0.226]');
+    expect(more.map((f) => f.estimate)).toEqual([-1.11, 0.129, -1.5, 0.185]);
     expect(q[1]!.lo).toBe(1.2e-5);
     expect(q[1]!.loSlack).toBeCloseTo(0.05e-5, 20);
     expect([halfUnit('1'), halfUnit('−0.470'), halfUnit('2.5e3')]).toEqual([0.5, 0.0005, 50]);
@@ -91,6 +94,17 @@ describe('stale figures', () => {
     expect(stale[2]!.why).toMatch(/at the standard tier is REFUTED 22 \/ 3 \/ 2/);
   });
 
+  it('flags an estimate printed before a held CI that is not the estimate of that CI', () => {
+    const est = slope.fit!.slope;
+    const ok = `## Paper tier\n\nslope ${r2(est)} ${quoted}`;
+    const bad = `## Paper tier\n\nslope ${r2(est + 0.05)} ${quoted}`;
+    const run = { paper: runOf('paper', [w7]) };
+    expect(staleFigures(ok, 'W7', run)).toEqual([]);
+    const stale = staleFigures(bad, 'W7', run);
+    expect(stale).toHaveLength(1);
+    expect(stale[0]!.why).toMatch(/is not around the estimate/);
+  });
+
   it('does not check what speaks of smoke without a smoke run, nor a tier with no results', () => {
     const note = 'At smoke sizes −0.28 [−9.99, 9.99].\n\n## Paper tier\n\nREFUTED 1 / 2 / 3 [−9.99, 9.99]';
     expect(staleFigures(note, 'W7', { standard: runOf('standard', []) })).toEqual([]);
@@ -113,9 +127,13 @@ describe('stale figures', () => {
     c.predictions = [{ ...c.predictions[0]!, reason: 'x holds: mean 0.761 (3 values) vs threshold 1; difference −0.239 < 0; 95% CI [−0.61, 0.00] (one-sample t)' }];
     c.observables = [];
     const held = heldIntervals(c);
-    expect(held).toEqual([{ lo: -0.61, hi: 0, slack: 0.005 }, { lo: 0.39, hi: 1, slack: 0.005 }]);
+    expect(held).toEqual([
+      { lo: -0.61, hi: 0, slack: 0.005, estimate: -0.239, estimateSlack: 0.0005 },
+      { lo: 0.39, hi: 1, slack: 0.005, estimate: 0.761, estimateSlack: 0.0005 },
+    ]);
     const run = { standard: runOf('standard', [c]) };
-    expect(staleFigures('ratio CI [0.39, 1.00]; difference [−0.61, 0.00]; 3 digits [−0.612, 0.004]', 'W7', run)).toEqual([]);
+    expect(staleFigures('ratio CI [0.39, 1.00]; difference [−0.61, 0.00]; 3 digits [−0.612, 0.004]; ratio 0.76 [0.39, 1.00]', 'W7', run)).toEqual([]);
+    expect(staleFigures('ratio 0.80 [0.39, 1.00]', 'W7', run).map((s) => s.why)).toEqual([expect.stringMatching(/not around the estimate 0.8 /)]);
     // −0.62 would need a value at −0.615 exactly, the edge both roundings share: not held.
     expect(staleFigures('[−0.62, 0.00]', 'W7', run).map((s) => s.figure.text)).toEqual(['[−0.62, 0.00]']);
   });

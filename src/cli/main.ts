@@ -19,7 +19,7 @@ let exitCode = 0;
 
 export const EXIT_CODES = [
   '0  success: every prediction has its expected verdict; the check passed; no verdict changed',
-  '1  a verdict, check or comparison differs (run, merge, fixtures check, diff, doctor --digits), or a job failed',
+  '1  a verdict, check or comparison differs (run, merge, fixtures check, diff, notes, doctor --digits), or a job failed',
   '2  the command could not do what was asked: usage error, unreadable or invalid input,',
   '   unusable report or cache folder, or any other error (with --json: a JSON error object on stdout)',
 ];
@@ -84,6 +84,17 @@ cli
   .action(async (runs: string[], opts) => {
     const { combineCommand } = await import('./combine');
     exitCode = await combineCommand(runs, opts);
+  });
+
+cli
+  .command('notes [...ids]', 'Check that the CIs, estimates and verdict tallies the claims\' notes quote are what the results give')
+  .option('--from <run>', 'Results to hold the notes to (id, folder or results.json; repeatable; default: results/standard and results/paper)')
+  .option('--paper <p>', 'Only claims of this paper (W or H)')
+  .option('--claims <dir>', 'Claims folder (default: claims/, or NTKV_CLAIMS_DIR)')
+  .option('--json', 'Print the check as JSON')
+  .action(async (ids: string[], opts) => {
+    const { notesCommand } = await import('./notes');
+    exitCode = await notesCommand(ids, opts);
   });
 
 cli

@@ -232,7 +232,7 @@ export function staleFigures(note: string, claimId: string, results: Partial<Rec
   for (const q of quotedFigures(note)) {
     if (q.smoke && !at.smoke) continue;
     if (q.kind === 'interval') {
-      const where = at.smoke ? 'this smoke run or the committed results' : 'the committed results';
+      const where = `its ${(['smoke', 'standard', 'paper'] as const).filter((t) => at[t]).join(', ')} results`;
       if (held.length > 0 && !intervalHeld(q, held)) out.push({ figure: q, why: `no CI of ${claimId} in ${where} rounds to ${q.text}` });
       else if (held.length > 0 && !estimateHeld(q, held)) {
         out.push({ figure: q, why: `${claimId}'s CI ${q.text} in ${where} is not around the estimate ${q.estimate} the note prints before it` });

@@ -90,7 +90,7 @@ describe('stale figures', () => {
     const note = `## Paper tier\n\n${wrongCount}: slope ${off}.\n\n## Notes\n\n${tally.verdict} ${tally.counts.join(' / ')}`;
     const stale = staleFigures(note, 'W7', { standard: runOf('standard', [claimAt('standard', 'W7')]), paper: runOf('paper', [w7]) });
     expect(stale.map((s) => s.figure.text)).toEqual([wrongCount, off, `${tally.verdict} ${tally.counts.join(' / ')}`]);
-    expect(stale[1]!.why).toMatch(/no CI of W7 in the committed results rounds to/);
+    expect(stale[1]!.why).toMatch(/no CI of W7 in its standard, paper results rounds to/);
     expect(stale[2]!.why).toMatch(/at the standard tier is REFUTED 22 \/ 3 \/ 2/);
   });
 
@@ -118,7 +118,7 @@ describe('stale figures', () => {
     const note = `At the smoke tier: ${t.verdict} ${t.counts.join(' / ')}, slope ${held}; smoke also [−9.99, 9.99] and ${t.verdict} 0 / 0 / 0.`;
     const stale = staleFigures(note, 'W7', { smoke: runOf('standard', [smoke]) });
     expect(stale.map((s) => s.figure.text)).toEqual(['[−9.99, 9.99]', `${t.verdict} 0 / 0 / 0`]);
-    expect(stale[0]!.why).toMatch(/this smoke run or the committed results/);
+    expect(stale[0]!.why).toMatch(/in its smoke results rounds to/);
     expect(stale[1]!.why).toMatch(/at the smoke tier is/);
   });
 

@@ -1,16 +1,16 @@
 /**
  * Do a claim's notes still say what its results say? A note explains a verdict with the
- * figures measured when it was written — "−0.73 [−0.81, −0.65]", "REFUTED 23 / 3 / 1" — and
+ * figures measured when it was written — "−0.73 [−0.82, −0.64]", "REFUTED 23 / 3 / 1" — and
  * the results move under it whenever a tier is rerun. This module finds the figures a note
  * quotes that no committed result backs any more, so a stale note fails a test instead of
  * misleading its reader.
  *
  * What is checked, and why only that:
- * - Every interval "[a, b]" (a 95% CI) must be a CI of that claim's results — a fitted slope's,
- *   a swept constant's, an observable's, or the interval a comparison's reason prints (also
- *   shifted by its threshold: a note may quote the CI of a ratio where the reason prints the
- *   CI of the ratio minus 1). Intervals are distinctive; bare point estimates ("slope −0.47")
- *   are not, and are left alone.
+ * - Every interval "[a, b]" printed with decimals (a 95% CI; "[0, 1]" is a range) must be a
+ *   CI of that claim's results — a fitted slope's, a swept constant's, an observable's, or the
+ *   interval a comparison's reason prints (also shifted by its threshold: a note may quote the
+ *   CI of a ratio where the reason prints the CI of the ratio minus 1). Intervals are
+ *   distinctive; bare point estimates ("slope −0.47") are not, and are left alone.
  * - A number printed just before the interval ("−0.73 [", "0.129, CI [") is its estimate and
  *   must be the estimate of the same result (the fitted slope, or the difference or mean a
  *   comparison's reason prints with its CI).
@@ -111,6 +111,8 @@ export function quotedFigures(note: string): QuotedFigure[] {
   const smokeAt = (at: number) => /smoke/i.test(note.slice(sentenceStart(note, at), at));
   const out: QuotedFigure[] = [];
   for (const m of note.matchAll(INTERVAL)) {
+    // A CI is printed with decimals; "[0, 1]" or "[2, 8]" is a range of values, not a measurement.
+    if (!/[.e]/.test(m[1]! + m[2]!)) continue;
     const i = lineOf(m.index!);
     const est = ESTIMATE_BEFORE.exec(note.slice(Math.max(0, m.index! - 40), m.index!));
     out.push({

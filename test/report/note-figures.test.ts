@@ -37,7 +37,7 @@ describe('figures a note quotes', () => {
     '- then [−1.00, −0.75]',
     '',
     '## Run time',
-    'widths 16 / 32 / 64 are not a tally; [0.3, 0.4] is standard again.',
+    'widths 16 / 32 / 64 are not a tally; [0.3, 0.4] is standard again; t ∈ [0, 1] is a range.',
   ].join('\n');
 
   it('reads intervals with the rounding they print, the tier of their section, and whether they speak of smoke', () => {

@@ -47,10 +47,11 @@ export default defineClaim({
   sweep: {
     variable: 'd',
     values: { smoke: [16, 24, 32, 64], standard: [16, 32, 64, 128], paper: [64, 128, 256, 512] },
-    // Paper: 3 trials, not 4 — ReLU trains at η ≈ 3 whatever d, so T = 2·d·ln d/η reaches 2073 steps at d = 512,
-    // each a pass over a 9742 × 512 network on 9742 points at c_n = 4: `plan` puts 4 trials at ≈ 37 h of CPU on the
-    // 2-core machine the committed results come from. Jobs that long resume from their training checkpoints.
+    // Jobs that long resume from their training checkpoints (src/train/checkpoints.ts).
     trials: { smoke: 3, standard: 5, paper: 3 },
+  },
+  departures: {
+    paper: '3 trials, not 4 as H6 and H9: ReLU trains at η ≈ 3 whatever d, so T = 2·d·ln d/η ≈ 2040 GD steps at d = 512, each a pass over a 9742 × 512 network on 9742 points at c_n = 4 — hours of CPU a job on the 2-core machine the committed results come from.',
   },
   // The constant hidden in n, m ≳ d^{1+α}, swept (CLAIMS.md: c = 1 and c = 4). The paper tier stops at d = 512
   // (n = m = 9742 at c_n = 4) with 3 trials: d = 2048 would need n = m = 55 000, a 24 GB pre-activation matrix.

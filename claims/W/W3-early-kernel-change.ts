@@ -39,9 +39,10 @@ export default defineClaim({
   sweep: {
     variable: 'n',
     values: { smoke: [150, 300, 600, 1200], standard: [250, 500, 1000, 2000, 4000], paper: [500, 1000, 2000, 4000, 8000] },
-    // Paper: 5 trials, not the 25 of CLAIMS.md — `plan` puts 25 at ≈ 15 h of CPU on the 2-core machine the
-    // committed results come from (n = 8000 kernels: ≈ 40 min a job); 5 is the standard tier's count.
     trials: { smoke: 4, standard: 5, paper: 5 },
+  },
+  departures: {
+    paper: "5 trials, not the specified 25: `plan` put 25 at ≈ 15 h of CPU from the standard tier's load-inflated timings; measured, the 5 took 35 min (≈ 6 min a job at n = 8000, so 25 would take ≈ 3 h), and their slope CIs are ±0.02–0.10 wide.",
   },
   observables,
   predictions: [

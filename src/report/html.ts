@@ -194,7 +194,7 @@ export function renderClaimPage(results: RunResults, layout: ClaimLayout): strin
     `<p><a href="../index.html">← all claims of run ${h(results.runId)}</a></p>`,
     `<h1>${h(c.id)} — ${h(c.title)}</h1>`,
     claimHeader(c),
-    `<p><b>Sweep:</b> ${h(sweepText(c))}<br><b>Timing:</b> ${h(timingText(c))}<br><b>Run:</b> ${h(results.runId)}, tier ${h(results.tier)}, root seed ${h(String(results.environment.rootSeed))}</p>`,
+    `<p><b>Sweep:</b> ${h(sweepText(c))}<br>${c.departures ? `<b>Departs from the paper's setting:</b> ${h(c.departures)}<br>` : ''}<b>Timing:</b> ${h(timingText(c))}<br><b>Run:</b> ${h(results.runId)}, tier ${h(results.tier)}, root seed ${h(String(results.environment.rootSeed))}</p>`,
   ];
   const setting = settingItems(c);
   if (setting.length > 0) parts.push(`<details><summary>Setting (${setting.length} entries)</summary><ul>${setting.map((s) => `<li><code>${h(s)}</code></li>`).join('')}</ul></details>`);

@@ -104,6 +104,7 @@ function claimSection(layout: ClaimLayout): string[] {
   out.push(`- **Statement:** ${mdText(c.statement)}`);
   out.push(`- **Expectation:** ${mdText(c.expectation)}`);
   out.push(`- **Sweep:** ${mdText(sweepText(c))}`);
+  if (c.departures) out.push(`- **Departs from the paper's setting:** ${mdText(c.departures)}`);
   out.push(`- **Timing:** ${mdText(timingText(c))}`);
   const setting = settingItems(c);
   if (setting.length > 0) out.push(`- **Setting:** ${setting.map((s) => `\`${s.replace(/`/g, "'")}\``).join(', ')}`);

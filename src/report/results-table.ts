@@ -24,13 +24,16 @@ function verdictCell(c: ClaimResult | undefined): string {
   return `${c.verdict} ${n('CONFIRMED')} / ${n('REFUTED')} / ${n('INCONCLUSIVE')}${marks.length > 0 ? ` (${marks.join('; ')})` : ''}${failed}`;
 }
 
+/** Marks a tier's sizes that depart from the paper's setting; the departures are listed under the table. */
+export const DEPARTS = '†';
+
 function sizesCell(c: ClaimResult | undefined): string {
   if (!c) return '—';
   const xs = c.sweep.values;
   const X = variableSymbol(c.sweep.variable);
   const range = xs.length === 1 ? `${X} = ${xs[0]}` : `${X} = ${Math.min(...xs)}…${Math.max(...xs)}`;
   const k = c.constant && c.constant.values.length > 1 ? `, ${c.constant.symbol} = ${c.constant.values.join(', ')}` : '';
-  return `${range}${k}, ${c.sweep.trials} trials`;
+  return `${range}${k}, ${c.sweep.trials} trials${c.departures ? ` ${DEPARTS}` : ''}`;
 }
 
 function minutes(c: ClaimResult | undefined): string {
@@ -58,7 +61,12 @@ export function resultsTable(runs: { label: string; results: RunResults | undefi
     const m = r.results.claims.length;
     return `- ${r.label}: ${m} claim${m === 1 ? '' : 's'}, ${runs}${total.toFixed(0)} min of compute, engine ${engines}, ${e.backend} (${e.blas.split(' ').slice(0, 2).join(' ')}), root seed ${e.rootSeed}.`;
   });
-  return [...lines, '', ...notes].join('\n');
+  const departures = runs.flatMap((r) => ids.flatMap((id) => {
+    const c = r.results?.claims.find((x) => x.id === id);
+    return c?.departures ? [`- ${DEPARTS} ${id}, ${r.label}: ${c.departures}`] : [];
+  }));
+  const departed = departures.length > 0 ? ['', `${DEPARTS} Where a tier departs from the paper's setting (the claim's \`departures\`):`, '', ...departures] : [];
+  return [...lines, '', ...notes, ...departed].join('\n');
 }
 
 /** Replaces the text between two markers; throws when they are missing. */

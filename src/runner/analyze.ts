@@ -323,6 +323,7 @@ export function analyzeClaim(c: RegisteredClaim, tier: Tier, jobs: JobRecord[], 
   return {
     id: d.id, paper: d.paper, source: d.source, title: d.title, statement: d.statement, expectation: d.expectation,
     ...(d.note ? { note: d.note } : {}),
+    ...(d.departures?.[tier] ? { departures: d.departures[tier] } : {}),
     file: path.relative(PROJECT_ROOT, c.file),
     setting: { ...d.setting, ...(d.tierSetting?.[tier] ?? {}) },
     sweep: { variable: d.sweep.variable, values: d.sweep.values[tier], trials: d.sweep.trials[tier] },

@@ -250,6 +250,12 @@ export const claimSchema = z.object({
   /** Statistical minimums for slopes (default: 4 sizes, span 4, 3 trials). */
   slopeRequirements: z.object({ minSizes: z.number().int().optional(), minSpan: z.number().optional(), minTrials: z.number().int().optional() }).optional(),
   /**
+   * Where a tier departs from the setting the paper (or CLAIMS.md) states — fewer trials, a size
+   * or epoch cap, a narrower network — and why, in one line per tier. results.json, the report and
+   * the README's results table carry it, so no result is read as the paper's setting when it is not.
+   */
+  departures: z.object({ smoke: z.string().min(1).optional(), standard: z.string().min(1).optional(), paper: z.string().min(1).optional() }).optional(),
+  /**
    * Known disagreement with the paper, or any setting choice a reader must know, in Markdown.
    * A short note fits here; a long one goes in `<claim file name>.md` beside the claim file,
    * which the registry appends to this one (src/runner/notes.ts).

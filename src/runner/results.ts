@@ -121,6 +121,8 @@ export const claimResultSchema = z.object({
   expectation: z.string(),
   /** Markdown: the claim's inline note, then the note file beside the claim file (src/runner/notes.ts). */
   note: z.string().optional(),
+  /** How this tier departs from the paper's stated setting, and why (the claim's `departures`). */
+  departures: z.string().optional(),
   file: z.string().optional(),
   setting: z.record(z.string(), z.unknown()),
   sweep: z.object({ variable: z.string(), values: z.array(num), trials: z.number().int() }),

@@ -3,13 +3,18 @@
  * results/<tier>/results.json (scripts/update-readme.ts): they must be exactly what the
  * committed files give, so no figure in them is copied by hand (from a note or elsewhere).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeReport } from '../../src/report';
+import { JobCache } from '../../src/runner/cache';
+import { loadRegistry } from '../../src/runner/registry';
+import { runClaims } from '../../src/runner/runner';
 import { README, expectedReadme } from '../../scripts/update-readme';
 import { FINDINGS_BEGIN, FINDINGS_END, findingsTable } from '../../src/report/findings-table';
 import { fmtInterval, fmtNum } from '../../src/report/format';
-import { RESULTS_BEGIN, RESULTS_END, resultsTable, spliceResultsTable } from '../../src/report/results-table';
+import { DEPARTS, RESULTS_BEGIN, RESULTS_END, resultsTable, spliceResultsTable } from '../../src/report/results-table';
 import { parseResults } from '../../src/runner/results';
 
 describe('README results table', () => {
@@ -46,5 +51,33 @@ describe('README results table', () => {
 
   it('says so when every prediction is confirmed', () => {
     expect(findingsTable([{ label: 'paper', results: undefined }], ['W1'], () => undefined)).toBe('Every prediction in the committed results is CONFIRMED.');
+  });
+});
+
+describe('departures from the paper\'s setting', () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'ntkv-departures-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('travel from the claim to its tier\'s results, the report and the README table, and only for that tier', async () => {
+    const [t1] = (await loadRegistry([path.join(__dirname, '..', 'runner', 'toy-claims')])).filter((c) => c.def.id === 'T1');
+    const why = '4 trials, not the specified 25: the toy is cheap, but this is a test';
+    const c = { ...t1!, def: { ...t1!.def, departures: { paper: why } } };
+    const cache = new JobCache(undefined, false);
+    const smoke = await runClaims([c], { tier: 'smoke', cache });
+    const paper = await runClaims([c], { tier: 'paper', cache });
+    expect(smoke.claims[0]!.departures).toBeUndefined();
+    expect(parseResults(JSON.stringify(paper)).claims[0]!.departures).toBe(why);
+
+    const t = resultsTable([{ label: 'smoke', results: smoke }, { label: 'paper', results: paper }], ['T1']);
+    const row = t.split('\n').find((l) => l.startsWith('| T1 |'))!;
+    expect(row).toContain('| n = 100…800, 3 trials |');
+    expect(row).toContain(`| n = 100…1600, 4 trials ${DEPARTS} |`);
+    expect(t).toContain(`- ${DEPARTS} T1, paper: ${why}`);
+    expect(resultsTable([{ label: 'smoke', results: smoke }], ['T1'])).not.toContain(DEPARTS);
+
+    await writeReport(paper, tmp);
+    expect(readFileSync(path.join(tmp, 'summary.md'), 'utf8')).toContain(`- **Departs from the paper's setting:** ${why}`);
+    const page = readdirSync(tmp, { recursive: true }).map(String).find((f) => f.endsWith('.html') && f !== 'index.html')!;
+    expect(readFileSync(path.join(tmp, page), 'utf8')).toContain("<b>Departs from the paper's setting:</b> 4 trials, not the specified 25");
   });
 });

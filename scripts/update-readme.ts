@@ -1,7 +1,8 @@
 /**
- * Rewrites the README's results table and its table of the predictions not confirmed from
+ * Rewrites the README's results table, how the verdicts move from the standard tier to the paper's
+ * sizes, and its table of the predictions not confirmed from
  * results/standard/results.json and results/paper/results.json (src/report/results-table.ts,
- * src/report/findings-table.ts). Run after committing new results:
+ * src/report/scale-table.ts, src/report/findings-table.ts). Run after committing new results:
  *
  *   npx tsx scripts/update-readme.ts          # rewrites README.md
  *   npx tsx scripts/update-readme.ts --check  # exit 1 when README.md is out of date
@@ -14,6 +15,7 @@ import { loadRegistry } from '../src/runner/registry';
 import { noteFileOf } from '../src/runner/notes';
 import { resultsTable, spliceBetween, spliceResultsTable } from '../src/report/results-table';
 import { FINDINGS_BEGIN, FINDINGS_END, findingsTable } from '../src/report/findings-table';
+import { SCALE_BEGIN, SCALE_END, scaleTable } from '../src/report/scale-table';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const README = path.join(ROOT, 'README.md');
@@ -44,7 +46,8 @@ export async function expectedReadme(): Promise<string> {
     return existsSync(f) ? [[c.def.id, path.relative(ROOT, f).split(path.sep).join('/')] as const] : [];
   }));
   const readme = spliceResultsTable(readFileSync(README, 'utf8'), resultsTable(runs, order));
-  return spliceBetween(readme, FINDINGS_BEGIN, FINDINGS_END, findingsTable(runs, order, (id) => notes.get(id)));
+  const scaled = spliceBetween(readme, SCALE_BEGIN, SCALE_END, scaleTable(runs[0]!, runs[1]!, order));
+  return spliceBetween(scaled, FINDINGS_BEGIN, FINDINGS_END, findingsTable(runs, order, (id) => notes.get(id)));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -55,6 +55,7 @@ cli
   .option('--paper <p>', 'Only claims of this paper (W or H)')
   .option('--claims <dir>', 'Claims folder (default: claims/, or NTKV_CLAIMS_DIR)')
   .option('--seed <seed>', 'Root seed of the run to look up in the cache (as run --seed)')
+  .option('--trials <n>', 'What if every claim ran n trials per size at this tier (e.g. the 25 a paper asks): jobs and cost with n')
   .option('--no-cache', 'Leave the cache out (by default: jobs already cached and training checkpoints, and the CPU left)')
   .option('--json', 'Print the plan as JSON')
   .action(async (ids: string[], opts) => {

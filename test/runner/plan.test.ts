@@ -7,13 +7,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { estimateMs, fitCalibration, jobResources, planRun, probeEstimate } from '../../src/runner/plan';
 import { loadRegistry, type RegisteredClaim } from '../../src/runner/registry';
 import { parseResults, type RunResults } from '../../src/runner/results';
 import { DEFAULT_ROOT_SEED, planJobs, runClaims } from '../../src/runner/runner';
 import { JobCache } from '../../src/runner/cache';
-import { defaultTimingSources, formatPlan } from '../../src/cli/plan';
+import { defaultTimingSources, formatPlan, planCommand } from '../../src/cli/plan';
 import { CHECKPOINT_FORMAT, fileCheckpoint } from '../../src/train/checkpoints';
 import { PROJECT_ROOT } from '../../src/runner/engine-version';
 
@@ -122,6 +122,39 @@ describe('plan with a cache: how far a tier run has come', () => {
       expect(formatPlan(before)).toMatch(new RegExp(`in the cache: ${done} jobs done; .* of CPU left`));
       expect(formatPlan(before)).toMatch(/cached +CPU left \(est\.\)/);
     } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('plan --trials: what another trial count would cost', () => {
+  it('replaces each claim\'s trials at the tier, keeps the cached jobs it shares, and refuses a count below 1', async () => {
+    const claims = path.join(__dirname, 'toy-claims');
+    const t1 = (await loadRegistry([claims])).filter((c) => c.def.id === 'T1');
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'ntkv-plan-trials-'));
+    const before = process.env.NTKV_CACHE_DIR;
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      process.env.NTKV_CACHE_DIR = path.join(tmp, 'cache');
+      const rec = await runClaims(t1, { tier: 'smoke', cache: new JobCache(process.env.NTKV_CACHE_DIR) });
+      const f = path.join(tmp, 'results.json');
+      writeFileSync(f, JSON.stringify(rec));
+      const own = planRun(t1, 'smoke', [rec]).claims[0]!;
+      expect(own.jobs).toBe(4 * 3);
+      await planCommand(['T1'], { tier: 'smoke', claims, from: f, trials: 7, json: true });
+      const p = JSON.parse(String(log.mock.calls.at(-1)![0])) as { trialsWhatIf: number; claims: { jobs: number; cpuMs: number; progress: { cached: number } }[] };
+      expect(p.trialsWhatIf).toBe(7);
+      expect(p.claims[0]!.jobs).toBe(4 * 7);
+      expect(p.claims[0]!.cpuMs).toBeCloseTo((own.cpuMs! * 7) / 3, 6);
+      // The three trials run are the first three of the seven: cached under the same keys.
+      expect(p.claims[0]!.progress.cached).toBe(4 * 3);
+      await planCommand(['T1'], { tier: 'smoke', claims, from: f, trials: '7' });
+      expect(String(log.mock.calls.at(-1)![0])).toMatch(/^what if: 7 trials per size at tier smoke/);
+      await expect(planCommand(['T1'], { tier: 'smoke', claims, trials: 0 })).rejects.toThrow(/--trials must be a positive integer, got '0'/);
+    } finally {
+      log.mockRestore();
+      if (before === undefined) delete process.env.NTKV_CACHE_DIR;
+      else process.env.NTKV_CACHE_DIR = before;
       rmSync(tmp, { recursive: true, force: true });
     }
   });

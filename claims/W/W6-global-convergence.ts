@@ -84,7 +84,7 @@ export default defineClaim({
     trials: { smoke: 3, standard: 3, paper: 3 },
   },
   departures: {
-    paper: 'η = 5 up to n = 1000 (5× the standard tier\'s 200), not at every size, and 3 trials, not 10: at a fixed η the steps grow ≈ 7.5·n for both students, so η = 5 at n = 2000 (≈ 15,000 steps on a 2000 × 2400 × 1200 network) with 10 trials put the tier at ≈ 111 h of CPU by `plan` on the 2-core machine the committed results come from; this cut, ≈ 6 h.',
+    paper: "η = 5 up to n = 1000 (5× the standard tier's 200), not at every size, and 3 trials, not 10: at a fixed η the steps grow ≈ 7.5·n for both students, so η = 5 at n = 2000 (≈ 15,000 steps on a 2000 × 2400 × 1200 network) with 10 trials put the tier at ≈ 111 h of CPU by `plan` (on the standard tier's load-inflated wall times) on the 2-core machine the committed results come from; this cut, ≈ 3.5 h by `plan` on CPU times.",
   },
   observables,
   predictions: [

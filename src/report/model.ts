@@ -27,6 +27,13 @@ export function slopePredictionsOn(claim: ClaimResult, observable: string): Pred
   return claim.predictions.filter((p) => isSlopePrediction(p) && p.observable === observable);
 }
 
+/** How many of the claim's predictions are CONFIRMED, REFUTED and INCONCLUSIVE (the "C / R / I" of the tables). */
+export function predictionCounts(claim: ClaimResult): { CONFIRMED: number; REFUTED: number; INCONCLUSIVE: number } {
+  const n: Record<Verdict, number> = { CONFIRMED: 0, REFUTED: 0, INCONCLUSIVE: 0 };
+  for (const p of claim.predictions) n[p.verdict]++;
+  return n;
+}
+
 /** The verdict the suite expects for the claim as a whole: the worst expected verdict. */
 export function expectedClaimVerdict(claim: ClaimResult): Verdict | undefined {
   return worstVerdict(claim.predictions.map((p) => p.expected));

@@ -25,6 +25,7 @@
  * read from a reason's text).
  */
 import type { ClaimResult, RunResults } from '../runner/results';
+import { predictionCounts } from './model';
 
 /** A number as notes and reasons print it: "−0.47", "-1", "0.0958", "1.5e-5". */
 const NUM = String.raw`[−-]?\d+(?:\.\d+)?(?:e[−+-]?\d+)?`;
@@ -205,10 +206,10 @@ function estimateHeld(q: QuotedFigure, held: HeldInterval[]): boolean {
   );
 }
 
-/** The claim's verdict and its prediction counts C / R / I. */
+/** The claim's verdict and its prediction counts C / R / I, as the results table writes them. */
 export function verdictTally(c: ClaimResult): { verdict: string; counts: [number, number, number] } {
-  const n = (v: string) => c.predictions.filter((p) => p.verdict === v).length;
-  return { verdict: c.verdict, counts: [n('CONFIRMED'), n('REFUTED'), n('INCONCLUSIVE')] };
+  const n = predictionCounts(c);
+  return { verdict: c.verdict, counts: [n.CONFIRMED, n.REFUTED, n.INCONCLUSIVE] };
 }
 
 /** A quoted figure no committed result backs, and why. */

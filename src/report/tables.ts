@@ -4,7 +4,7 @@
  */
 import type { ClaimResult, ObservableSummary, PredictionResult, RunResults } from '../runner/results';
 import { fmtDuration, fmtInterval, fmtLevel, fmtNum, fmtShort, variableSymbol, verdictBadge } from './format';
-import { expectedClaimVerdict, isSlopePrediction, predictedExponent, slopePredictionsOn, type LooseBound, type UnpredictedExponent } from './model';
+import { expectedClaimVerdict, isSlopePrediction, predictedExponent, predictionCounts, slopePredictionsOn, type LooseBound, type UnpredictedExponent } from './model';
 
 export interface Table {
   header: string[];
@@ -56,14 +56,14 @@ export function claimsTable(r: RunResults): Table {
   return {
     header: ['Claim', 'Title', 'Verdict', 'Expected', 'Predictions', 'Jobs', 'Time'],
     rows: r.claims.map((c) => {
-      const n = (v: string) => c.predictions.filter((p) => p.verdict === v).length;
+      const n = predictionCounts(c);
       const jobs = `${c.timing.jobs}${c.timing.cachedJobs ? ` (${c.timing.cachedJobs} cached)` : ''}${c.timing.failedJobs ? `, ${c.timing.failedJobs} failed` : ''}`;
       return [
         c.id,
         c.title,
         verdictBadge(c.verdict),
         claimExpectation(c),
-        `${n('CONFIRMED')}✅ ${n('REFUTED')}❌ ${n('INCONCLUSIVE')}❔`,
+        `${n.CONFIRMED}✅ ${n.REFUTED}❌ ${n.INCONCLUSIVE}❔`,
         jobs,
         fmtDuration(c.timing.wallMs),
       ];

@@ -6,10 +6,10 @@
  * your own (a smoke run makes what notes say of the smoke tier checkable too). Exit 1 when a
  * note quotes a figure no given run backs, so it can gate a commit or CI.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../runner/engine-version';
-import { noteFileOf, readNoteBeside } from '../runner/notes';
+import { noteFileOf, readNoteBeside, readNoteFile } from '../runner/notes';
 import { selectClaims } from '../runner/registry';
 import type { RunResults } from '../runner/results';
 import { quotedFigures, staleFigures, type StaleFigure } from '../report/note-figures';
@@ -79,7 +79,7 @@ function noteParts(claimFile: string, note: string | undefined): { file: string;
   const md = noteFileOf(claimFile);
   const beside = readNoteBeside(claimFile);
   if (beside === undefined) return note ? [{ file: claimFile, text: note }] : [];
-  const parts = [{ file: md, text: readFileSync(md, 'utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n') }];
+  const parts = [{ file: md, text: readNoteFile(md) }];
   const inline = (note ?? '').endsWith(beside) ? (note ?? '').slice(0, (note ?? '').length - beside.length).trim() : '';
   if (inline !== '') parts.unshift({ file: claimFile, text: inline });
   return parts;

@@ -18,12 +18,19 @@ export function noteFileOf(claimFile: string): string {
   return path.join(p.dir, `${p.name}.md`);
 }
 
+/**
+ * A note file's text with its lines as on disk (for line numbers): a BOM or Windows line ends
+ * from an editor would otherwise show up in the report.
+ */
+export function readNoteFile(file: string): string {
+  return readFileSync(file, 'utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+}
+
 /** The note beside a claim file, or undefined when there is none (or it is blank). */
 export function readNoteBeside(claimFile: string): string | undefined {
   const f = noteFileOf(claimFile);
   if (!existsSync(f)) return undefined;
-  // A BOM or Windows line ends from an editor would otherwise show up in the report.
-  const text = readFileSync(f, 'utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').trim();
+  const text = readNoteFile(f).trim();
   return text === '' ? undefined : text;
 }
 

@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseResults, type RunResults } from '../src/runner/results';
+import { committedResults } from '../src/runner/committed';
 import { loadRegistry } from '../src/runner/registry';
 import { noteFileOf } from '../src/runner/notes';
 import { resultsTable, spliceBetween, spliceResultsTable } from '../src/report/results-table';
@@ -20,26 +20,13 @@ import { SCALE_BEGIN, SCALE_END, scaleTable } from '../src/report/scale-table';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const README = path.join(ROOT, 'README.md');
 
-function load(tier: string): RunResults | undefined {
-  const f = path.join(ROOT, 'results', tier, 'results.json');
-  return existsSync(f) ? parseResults(readFileSync(f, 'utf8'), f) : undefined;
-}
-
-/** The committed results/standard and results/paper, where present. */
-export function committedResults(): { standard?: RunResults; paper?: RunResults } {
-  const out: { standard?: RunResults; paper?: RunResults } = {};
-  for (const t of ['standard', 'paper'] as const) {
-    const r = load(t);
-    if (r) out[t] = r;
-  }
-  return out;
-}
 
 /** The README as it should be, given the committed results. */
 export async function expectedReadme(): Promise<string> {
   const registry = await loadRegistry();
   const order = registry.map((c) => c.def.id);
-  const runs = [{ label: 'standard', results: load('standard') }, { label: 'paper', results: load('paper') }];
+  const { standard, paper } = committedResults();
+  const runs = [{ label: 'standard', results: standard }, { label: 'paper', results: paper }];
   // Each claim's note file, as a link relative to the README (POSIX separators: it is a URL).
   const notes = new Map(registry.flatMap((c) => {
     const f = noteFileOf(c.file);

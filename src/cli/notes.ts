@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../runner/engine-version';
+import { COMMITTED_TIERS, committedResultsFile } from '../runner/committed';
 import { noteFileOf, readNoteBeside, readNoteFile } from '../runner/notes';
 import { selectClaims } from '../runner/registry';
 import type { RunResults } from '../runner/results';
@@ -39,7 +39,7 @@ export function runsByTier(runs: RunResults[]): ByTier {
 }
 
 function defaultRuns(): string[] {
-  return ['standard', 'paper'].map((t) => path.join(PROJECT_ROOT, 'results', t, 'results.json')).filter((f) => existsSync(f));
+  return COMMITTED_TIERS.map(committedResultsFile).filter((f) => existsSync(f));
 }
 
 export interface NotesReport {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { halfUnit, heldIntervals, quotedFigures, staleFigures, verdictTally } from '../../src/report/note-figures';
 import { loadRegistry } from '../../src/runner/registry';
 import type { ClaimResult, RunResults } from '../../src/runner/results';
-import { committedResults } from '../../scripts/update-readme';
+import { committedResults } from '../../src/runner/committed';
 
 const root = path.resolve(__dirname, '../..');
 const committed = committedResults();

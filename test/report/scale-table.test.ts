@@ -4,7 +4,7 @@
  * listed with what both tiers measured.
  */
 import { describe, expect, it } from 'vitest';
-import { committedResults } from '../../scripts/update-readme';
+import { committedResults } from '../../src/runner/committed';
 import { scaleSummary, scaleTable } from '../../src/report/scale-table';
 import type { RunResults } from '../../src/runner/results';
 

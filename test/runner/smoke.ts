@@ -12,7 +12,7 @@ import { compareWithFixture, fixtureFromResult, formatComparison, readFixture, w
 import { loadRegistry } from '../../src/runner/registry';
 import { DEFAULT_ROOT_SEED, runClaims } from '../../src/runner/runner';
 import { staleFigures } from '../../src/report/note-figures';
-import { committedResults } from '../../scripts/update-readme';
+import { committedResults } from '../../src/runner/committed';
 
 /**
  * A smoke claim takes 1–50 s on an idle 2-core machine; the limit is there to catch a hang,

@@ -12,7 +12,7 @@ import { COMMITTED_TIERS, committedResultsFile } from '../runner/committed';
 import { noteFileOf, readNoteBeside, readNoteFile } from '../runner/notes';
 import { selectClaims } from '../runner/registry';
 import type { RunResults } from '../runner/results';
-import { quotedFigures, staleFigures, type StaleFigure } from '../report/note-figures';
+import { checkNoteFigures } from '../report/note-figures';
 import { loadRun, registry, UsageError } from './run';
 
 export interface NotesOptions {
@@ -58,8 +58,8 @@ export async function notesCheck(ids: string[], opts: NotesOptions): Promise<Not
   const report: NotesReport = { runs: files, claims: claims.length, figures: 0, stale: [] };
   for (const c of claims) {
     for (const part of noteParts(c.file, c.def.note)) {
-      report.figures += quotedFigures(part.text).filter((q) => !q.smoke || byTier.smoke).length;
-      const stale: StaleFigure[] = staleFigures(part.text, c.def.id, byTier);
+      const { checked, stale } = checkNoteFigures(part.text, c.def.id, byTier);
+      report.figures += checked;
       for (const s of stale) {
         report.stale.push({
           claim: c.def.id, file: path.relative(process.cwd(), part.file), line: s.figure.line, column: s.figure.column, text: s.figure.text, why: s.why,

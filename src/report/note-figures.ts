@@ -32,6 +32,8 @@ const NUM = String.raw`[−-]?\d+(?:\.\d+)?(?:e[−+-]?\d+)?`;
 const INTERVAL = new RegExp(String.raw`\[(${NUM}), (${NUM})\]`, 'g');
 /** An estimate printed right before an interval: "−0.73 [", "**−1.11, CI [", "0.129, 95% CI [". */
 const ESTIMATE_BEFORE = new RegExp(String.raw`(?:^|[\s(*:])(\+?${NUM})\**(?:,?\s(?:95%\s)?CI)?\s$`);
+/** The estimate a reason prints before its CI: "slope −0.01, 95% CI [", "difference −0.239 < 0; 95% CI [". */
+const REASON_ESTIMATE = new RegExp(String.raw`(?:difference|slope) (${NUM})`, 'g');
 const TALLY = /(?:\b(CONFIRMED|REFUTED|INCONCLUSIVE) |\((standard|paper): )(\d+) \/ (\d+) \/ (\d+)\b/g;
 
 export type NoteTier = 'standard' | 'paper';
@@ -158,7 +160,7 @@ export function heldIntervals(c: ClaimResult): HeldInterval[] {
       const lo = parseNum(m[1]!);
       const hi = parseNum(m[2]!);
       // "slope −0.01, 95% CI [" or "difference −0.239 < 0; 95% CI [": the last such before it.
-      const before = [...s.slice(0, m.index!).matchAll(new RegExp(String.raw`(?:difference|slope) (${NUM})`, 'g'))].at(-1);
+      const before = [...s.slice(0, m.index!).matchAll(REASON_ESTIMATE)].at(-1);
       const est = before ? { estimate: parseNum(before[1]!), estimateSlack: halfUnit(before[1]!) } : {};
       out.push({ lo, hi, slack, ...est });
       if (t !== undefined && Number.isFinite(t)) {
@@ -193,17 +195,15 @@ function boundHeld(x: number, s: number, y: number, r: number): boolean {
   return r > 0 ? d < s + r - 1e-12 : d <= s + 1e-12;
 }
 
-function intervalHeld(q: QuotedFigure, held: HeldInterval[]): boolean {
-  return held.some((h) => boundHeld(q.lo!, q.loSlack!, h.lo, h.slack) && boundHeld(q.hi!, q.hiSlack!, h.hi, h.slack));
-}
-
-/** The interval is held with the estimate printed before it (or the result names none). */
-function estimateHeld(q: QuotedFigure, held: HeldInterval[]): boolean {
-  if (q.estimate === undefined) return true;
-  return held.some(
-    (h) => boundHeld(q.lo!, q.loSlack!, h.lo, h.slack) && boundHeld(q.hi!, q.hiSlack!, h.hi, h.slack) &&
-      (h.estimate === undefined || boundHeld(q.estimate!, q.estimateSlack!, h.estimate, h.estimateSlack!)),
-  );
+/**
+ * Whether a quoted interval is held: 'no' when no result's CI rounds to it, 'estimate' when some
+ * do but none around the estimate printed before it (a result that names no estimate counts).
+ */
+function intervalHeld(q: QuotedFigure, held: HeldInterval[]): 'yes' | 'no' | 'estimate' {
+  const same = held.filter((h) => boundHeld(q.lo!, q.loSlack!, h.lo, h.slack) && boundHeld(q.hi!, q.hiSlack!, h.hi, h.slack));
+  if (same.length === 0) return 'no';
+  if (q.estimate === undefined) return 'yes';
+  return same.some((h) => h.estimate === undefined || boundHeld(q.estimate!, q.estimateSlack!, h.estimate, h.estimateSlack!)) ? 'yes' : 'estimate';
 }
 
 /** The claim's verdict and its prediction counts C / R / I, as the results table writes them. */
@@ -219,35 +219,47 @@ export interface StaleFigure {
 }
 
 /**
- * The figures of `note` that the claim's results at their tier do not back. An interval may
- * come from either tier's results (a paper section compares with the standard figures, and
- * the standard part of a note names a paper figure now and then); a tally must match the
- * tier it names. A tier without results checks nothing (it has not been run yet).
+ * Checks the figures of `note` against the claim's results: how many could be checked, and those
+ * the results at their tier do not back. An interval may come from either tier's results (a paper
+ * section compares with the standard figures, and the standard part of a note names a paper
+ * figure now and then); a tally must match the tier it names. A tier without results checks
+ * nothing (it has not been run yet), nor does a figure said to be from the smoke tier without a
+ * smoke run.
  */
-export function staleFigures(note: string, claimId: string, results: Partial<Record<NoteTier | 'smoke', RunResults>>): StaleFigure[] {
+export function checkNoteFigures(
+  note: string, claimId: string, results: Partial<Record<NoteTier | 'smoke', RunResults>>,
+): { checked: number; stale: StaleFigure[] } {
   const at: Partial<Record<NoteTier | 'smoke', ClaimResult>> = {};
   for (const t of ['standard', 'paper', 'smoke'] as const) {
     const c = results[t]?.claims.find((x) => x.id === claimId);
     if (c) at[t] = c;
   }
   const held = [at.standard, at.paper, at.smoke].flatMap((c) => (c ? heldIntervals(c) : []));
-  const out: StaleFigure[] = [];
+  const where = `its ${(['smoke', 'standard', 'paper'] as const).filter((t) => at[t]).join(', ')} results`;
+  const stale: StaleFigure[] = [];
+  let checked = 0;
   for (const q of quotedFigures(note)) {
     if (q.smoke && !at.smoke) continue;
     if (q.kind === 'interval') {
-      const where = `its ${(['smoke', 'standard', 'paper'] as const).filter((t) => at[t]).join(', ')} results`;
-      if (held.length > 0 && !intervalHeld(q, held)) out.push({ figure: q, why: `no CI of ${claimId} in ${where} rounds to ${q.text}` });
-      else if (held.length > 0 && !estimateHeld(q, held)) {
-        out.push({ figure: q, why: `${claimId}'s CI ${q.text} in ${where} is not around the estimate ${q.estimate} the note prints before it` });
-      }
+      if (held.length === 0) continue;
+      checked++;
+      const h = intervalHeld(q, held);
+      if (h === 'no') stale.push({ figure: q, why: `no CI of ${claimId} in ${where} rounds to ${q.text}` });
+      if (h === 'estimate') stale.push({ figure: q, why: `${claimId}'s CI ${q.text} in ${where} is not around the estimate ${q.estimate} the note prints before it` });
       continue;
     }
     const c = q.smoke ? at.smoke : at[q.tier];
     if (!c) continue;
+    checked++;
     const t = verdictTally(c);
     const same = t.counts.every((v, i) => v === q.counts![i]) && (q.verdict === undefined || q.verdict === t.verdict);
     const tier = q.smoke ? 'smoke' : q.tier;
-    if (!same) out.push({ figure: q, why: `${claimId} at the ${tier} tier is ${t.verdict} ${t.counts.join(' / ')}, the note says ${q.text}` });
+    if (!same) stale.push({ figure: q, why: `${claimId} at the ${tier} tier is ${t.verdict} ${t.counts.join(' / ')}, the note says ${q.text}` });
   }
-  return out;
+  return { checked, stale };
+}
+
+/** The figures of `note` that the claim's results do not back (checkNoteFigures). */
+export function staleFigures(note: string, claimId: string, results: Partial<Record<NoteTier | 'smoke', RunResults>>): StaleFigure[] {
+  return checkNoteFigures(note, claimId, results).stale;
 }

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { halfUnit, heldIntervals, quotedFigures, staleFigures, verdictTally } from '../../src/report/note-figures';
+import { checkNoteFigures, halfUnit, heldIntervals, quotedFigures, staleFigures, verdictTally } from '../../src/report/note-figures';
 import { loadRegistry } from '../../src/runner/registry';
 import type { ClaimResult, RunResults } from '../../src/runner/results';
 import { committedResults } from '../../src/runner/committed';
@@ -147,8 +147,9 @@ describe('the claim notes of this repository', async () => {
     const stale: string[] = [];
     for (const c of reg) {
       const note = c.def.note ?? '';
-      checked += quotedFigures(note).filter((f) => !f.smoke).length;
-      for (const s of staleFigures(note, c.def.id, committed)) stale.push(`${path.relative(root, c.file)} line ${s.figure.line}: ${s.why}`);
+      const r = checkNoteFigures(note, c.def.id, committed);
+      checked += r.checked;
+      for (const s of r.stale) stale.push(`${path.relative(root, c.file)} line ${s.figure.line}: ${s.why}`);
     }
     expect(stale, 'a note quotes a figure the results no longer give: rerun or rewrite the note').toEqual([]);
     // The check must have something to check: the notes quote well over a hundred CIs.

@@ -19,8 +19,15 @@ export interface ScaleSummary {
   /** Predictions measured at both tiers (by label), and how many keep their verdict. */
   compared: number;
   kept: Record<Verdict, number>;
-  /** Each prediction whose verdict differs between the tiers (the claim marked † where the larger tier departs from the paper's setting). */
-  moved: { claim: string; label: string; small: string; large: string; smallMeasured: string; largeMeasured: string }[];
+  /**
+   * Each prediction whose verdict differs between the tiers: its verdicts (from, to), as the tables
+   * show them with their marks (small, large), what each tier measured, and whether the larger
+   * tier departs from the paper's setting for the claim.
+   */
+  moved: {
+    claim: string; departs: boolean; label: string; from: Verdict; to: Verdict;
+    small: string; large: string; smallMeasured: string; largeMeasured: string;
+  }[];
 }
 
 export function scaleSummary(small: RunResults, large: RunResults, order: readonly string[]): ScaleSummary {
@@ -35,7 +42,12 @@ export function scaleSummary(small: RunResults, large: RunResults, order: readon
       if (!q) continue;
       out.compared++;
       if (p.verdict === q.verdict) out.kept[p.verdict]++;
-      else out.moved.push({ claim: b.departures ? `${id} ${DEPARTS}` : id, label: p.label, small: verdictWithMarks(p), large: verdictWithMarks(q), smallMeasured: measured(a, p), largeMeasured: measured(b, q) });
+      else {
+        out.moved.push({
+          claim: id, departs: b.departures !== undefined, label: p.label, from: p.verdict, to: q.verdict,
+          small: verdictWithMarks(p), large: verdictWithMarks(q), smallMeasured: measured(a, p), largeMeasured: measured(b, q),
+        });
+      }
     }
   }
   return out;
@@ -45,7 +57,7 @@ export function scaleSummary(small: RunResults, large: RunResults, order: readon
 export function transitions(s: ScaleSummary): string {
   const n = new Map<string, number>();
   for (const m of s.moved) {
-    const k = `${m.small.split(' ')[0]} → ${m.large.split(' ')[0]}`;
+    const k = `${m.from} → ${m.to}`;
     n.set(k, (n.get(k) ?? 0) + 1);
   }
   return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, v]) => `${k} ${v}`).join(', ');
@@ -63,11 +75,11 @@ export function scaleTable(small: { label: string; results: RunResults | undefin
       (s.moved.length === 0 ? 'None changes its verdict.' : `${s.moved.length} change${s.moved.length === 1 ? 's' : ''} (${transitions(s)}):`),
   ];
   if (s.moved.length > 0) {
-    if (s.moved.some((m) => m.claim.endsWith(DEPARTS))) lines.push('', `${DEPARTS}: the ${large.label} tier departs from the paper's setting for this claim (listed under the results table).`);
+    if (s.moved.some((m) => m.departs)) lines.push('', `${DEPARTS}: the ${large.label} tier departs from the paper's setting for this claim (listed under the results table).`);
     const head = ['claim', 'prediction', `${small.label}: verdict`, `${small.label}: measured`, `${large.label}: verdict`, `${large.label}: measured`];
     const esc = (x: string) => x.replace(/\|/g, '\\|');
     lines.push('', `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`,
-      ...s.moved.map((m) => `| ${[m.claim, m.label, m.small, m.smallMeasured, m.large, m.largeMeasured].map(esc).join(' | ')} |`));
+      ...s.moved.map((m) => `| ${[m.departs ? `${m.claim} ${DEPARTS}` : m.claim, m.label, m.small, m.smallMeasured, m.large, m.largeMeasured].map(esc).join(' | ')} |`));
   }
   return lines.join('\n');
 }

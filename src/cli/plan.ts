@@ -136,18 +136,18 @@ export async function planCommand(ids: string[], opts: PlanOptions): Promise<num
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  if (opts.trials !== undefined) {
-    const n = Number(opts.trials);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--trials must be a positive integer, got '${opts.trials}'`);
-    // The same claims (same files, so the same cache keys for the trials they share) with n trials at this tier.
-    sel = sel.map((c) => ({ ...c, def: { ...c.def, sweep: { ...c.def.sweep, trials: { ...c.def.sweep.trials, [tier]: n } } } }));
+  const trials = opts.trials === undefined ? undefined : Number(opts.trials);
+  if (trials !== undefined) {
+    if (!Number.isInteger(trials) || trials < 1) throw new UsageError(`--trials must be a positive integer, got '${opts.trials}'`);
+    // The same claims (same files, so the same cache keys for the trials they share) with that many trials at this tier.
+    sel = sel.map((c) => ({ ...c, def: { ...c.def, sweep: { ...c.def.sweep, trials: { ...c.def.sweep.trials, [tier]: trials } } } }));
   }
   const from = opts.from === undefined ? undefined : Array.isArray(opts.from) ? opts.from : [opts.from];
   const rootSeed = opts.seed; // as `run` takes it
   // The cache a run would use (NTKV_CACHE_DIR, NTKV_BLAS_THREADS and --seed as for `run`): how far the tier has come.
   const cache = opts.cache === false ? undefined : new JobCache();
   const p = planRun(sel, tier, loadSources(from), shards, cache ? { cache, ...(rootSeed !== undefined ? { rootSeed } : {}) } : undefined);
-  if (opts.json) console.log(JSON.stringify(opts.trials !== undefined ? { ...p, trialsWhatIf: Number(opts.trials) } : p, null, 2));
-  else console.log((opts.trials !== undefined ? `what if: ${Number(opts.trials)} trials per size at tier ${tier} (the claims' own counts replaced)\n\n` : '') + formatPlan(p));
+  if (opts.json) console.log(JSON.stringify(trials !== undefined ? { ...p, trialsWhatIf: trials } : p, null, 2));
+  else console.log((trials !== undefined ? `what if: ${trials} trials per size at tier ${tier} (the claims' own counts replaced)\n\n` : '') + formatPlan(p));
   return 0;
 }

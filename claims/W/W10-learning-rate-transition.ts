@@ -139,8 +139,14 @@ export default defineClaim({
       label: `|yᵀv₁(NTK_t)|/‖y‖ becomes large (> ${setting.alignLarge}) above a threshold η`,
     },
     {
-      kind: 'compare', left: 'wSecondRatio', relation: '<', right: setting.spikeRatio, at: 'largest', source: 'Fig. 2, Table 1 Case 3: bulk + one spike',
-      label: `at the largest η one outlier only: λ₂(W_tW_tᵀ/d) stays at the initial edge (ratio < ${setting.spikeRatio})`,
+      // Judged at the largest rate where every trial trains (changed after the paper-tier run,
+      // which was the first grid to reach a rate where some trials diverge: at η = 50, 2 of 5).
+      // Smoke and standard grids stop below divergence, so there it is the top of the grid, as
+      // before. A rate where trials diverge is no longer the paper's Case 3 (η = 44 here, the
+      // MSE reading) and a verdict on the surviving trials alone would be selected on not
+      // diverging; what λ₂ does there is in the note.
+      kind: 'compare', left: 'wSecondRatio', relation: '<', right: setting.spikeRatio, at: 'largestMeasured', source: 'Fig. 2, Table 1 Case 3: bulk + one spike',
+      label: `at the largest η that trains in every trial one outlier only: λ₂(W_tW_tᵀ/d) stays at the initial edge (ratio < ${setting.spikeRatio})`,
     },
   ],
   plots: [

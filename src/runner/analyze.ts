@@ -224,9 +224,15 @@ function judgePrediction(ctx: JudgeContext, p: Prediction, idx: number): Judged 
     }
   } else if (p.kind === 'compare') {
     const xs = [...new Set(okJobs.map((j) => j.x))];
-    const at = p.at === undefined || p.at === 'largest' ? [Math.max(...xs)] : p.at === 'all' ? xs : [p.at];
-    const sel = okJobs.filter((j) => at.includes(j.x));
     const has = (j: JobRecord, k: string) => j.output!.values[k] !== undefined;
+    const sides = [p.left, ...(typeof p.right === 'string' && p.right !== p.left ? [p.right] : [])];
+    // 'largestMeasured': a size where some trial could not measure a side (a diverged run has
+    // no trained network) is passed over, not judged on the trials that survived it.
+    const complete = xs.filter((x) => okJobs.filter((j) => j.x === x).every((j) => sides.every((k) => has(j, k))));
+    const at = p.at === undefined || p.at === 'largest' ? [Math.max(...xs)]
+      : p.at === 'largestMeasured' ? (complete.length > 0 ? [Math.max(...complete)] : [])
+      : p.at === 'all' ? xs : [p.at];
+    const sel = okJobs.filter((j) => at.includes(j.x));
     const pairedRight = p.paired && typeof p.right === 'string' ? p.right : undefined;
     // Paired: only the jobs that measured both sides (a not-measured value drops its pair).
     const selL = pairedRight !== undefined ? sel.filter((j) => has(j, p.left) && has(j, pairedRight)) : sel.filter((j) => has(j, p.left));
@@ -237,7 +243,14 @@ function judgePrediction(ctx: JudgeContext, p: Prediction, idx: number): Judged 
     const label = p.label ?? `${p.left} ${p.relation} ${p.right}`;
     const a = assessCompare({ left, right, relation: p.relation, label, ...(p.margin !== undefined ? { margin: p.margin } : {}), ...(p.paired && Array.isArray(right) ? { paired: true } : {}) });
     r = { kind: 'compare', label, verdict: a.verdict, reason: a.reason, details: { leftMean: a.leftMean, rightMean: a.rightMean, at: at.join(',') } };
-    const sides = [p.left, ...(typeof p.right === 'string' && p.right !== p.left ? [p.right] : [])];
+    const sidesText = sides.map((k) => `'${k}'`).join(' and ');
+    if (p.at === 'largestMeasured') {
+      const over = xs.filter((x) => x > (at[0] ?? -Infinity));
+      const skipped = sides.map((k) => ({ k, g: unmeasured(k, over) })).filter((u) => u.g.length > 0);
+      const text = skipped.map((u) => `'${u.k}' in ${notMeasuredText(u.g, xName, '')}`).join('; ');
+      if (at.length === 0) r = { ...r, verdict: 'INCONCLUSIVE', reason: `no ${xName} at which every trial measured ${sidesText}; not measured: ${text.replace(/^'[^']*' in /, '')}` };
+      else if (over.length > 0) r = { ...r, reason: `${r.reason}; at ${xName} = ${fmt(at[0]!)}, the largest ${xName} at which every trial measured ${sidesText}; passed over: ${text}` };
+    }
     const nm = sides.map((k) => ({ k, g: unmeasured(k, at) })).filter((u) => u.g.length > 0);
     if (nm.length > 0) {
       r = { ...r, reason: `${r.reason}; skipped as not measured: ${nm.map((u) => `'${u.k}' in ${notMeasuredText(u.g, xName, '')}`).join('; ')}` };

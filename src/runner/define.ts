@@ -121,8 +121,12 @@ const predictionSchema = z.discriminatedUnion('kind', [
     left: z.string().min(1),
     relation: z.enum(['<', '>', '<=', '>=']),
     right: z.union([z.string().min(1), z.number()]),
-    /** Compare at this sweep value (default: the largest). */
-    at: z.union([z.number(), z.literal('largest'), z.literal('all')]).optional(),
+    /**
+     * Compare at this sweep value (default: the largest); 'largestMeasured': the largest at
+     * which every trial measured both sides (sizes above it, where some run could not, e.g.
+     * diverged, are passed over and named in the reason).
+     */
+    at: z.union([z.number(), z.literal('largest'), z.literal('largestMeasured'), z.literal('all')]).optional(),
     margin: z.number().optional(),
     /**
      * Left and right come from the same jobs (same data, init and trial): compare their

@@ -146,6 +146,37 @@ describe('analysis', () => {
     expect(a.notMeasured!.map((g) => [g.x, g.trials.length, g.of, g.reasons.length])).toEqual([[400, 4, 4, 4], [800, 4, 4, 4]]);
   });
 
+  it("compare at 'largestMeasured': the largest size at which every trial measured its sides, naming the sizes passed over", async () => {
+    const at = (diverge: string[]) => {
+      const v = variant({ diverge });
+      const predictions = [{ kind: 'compare' as const, left: 'a', relation: '<' as const, right: 1, at: 'largestMeasured' as const }];
+      return run({ ...v, def: { ...v.def, predictions } }, `nm-lm-${diverge.length}`).then((r) => r.claims[0]!.predictions[0]!);
+    };
+    // One trial of four diverges at n = 800: the comparison moves to n = 400, on all four trials there.
+    const one = await at(['800/3']);
+    expect(one.verdict).toBe('CONFIRMED');
+    expect(one.details!.at).toBe('400');
+    expect(one.reason).toMatch(/mean \S+ \(4 values\)/);
+    expect(one.reason).toMatch(/at n = 400, the largest n at which every trial measured 'a'; passed over: 'a' in 1 of 4 trials at n = 800: training diverged at step \d+/);
+    // The mean is that of the four trials at n = 400 of the run where nothing diverges.
+    const a400 = measured.claims[0]!.jobs.filter((j) => j.x === 400).map((j) => j.output!.values.a!);
+    expect(one.details!.leftMean).toBeCloseTo(a400.reduce((s, v) => s + v, 0) / 4, 15);
+    // Two sizes lost in every trial: n = 200.
+    const two = await at(['400/*', '800/*']);
+    expect(two.details!.at).toBe('200');
+    expect(two.reason).toMatch(/passed over: 'a' in 4 of 4 trials at n = 400: .*; 4 of 4 trials at n = 800: /);
+    // No size measured in every trial: INCONCLUSIVE, with the reason.
+    const none = await at(['100/0', '200/1', '400/2', '800/3']);
+    expect(none.verdict).toBe('INCONCLUSIVE');
+    expect(none.reason).toMatch(/no n at which every trial measured 'a'; not measured: 1 of 4 trials at n = 100: /);
+    // Nothing diverges: the same comparison as at 'largest', and no word of it.
+    const all = await at([]);
+    const largest = pred(measured.claims[0]!, 'compare');
+    expect(all.verdict).toBe(largest.verdict);
+    expect(all.details).toEqual(largest.details);
+    expect(all.reason).toBe(largest.reason);
+  });
+
   it('every trial unmeasured: no fit, and the summary says why', async () => {
     const r = await run(variant({ diverge: ['100/*', '200/*', '400/*', '800/*'] }), 'nm-all');
     const a = r.claims[0]!.observables.find((o) => o.name === 'a')!;

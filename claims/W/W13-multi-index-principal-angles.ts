@@ -130,6 +130,8 @@ export default defineClaim({
     {
       kind: 'compare', left: 'meanCos2_adam', relation: '>', right: 'meanCos2_gd', paired: true, source: 'Fig. 3(b)',
       label: 'the top eigenspace is closer to span{β_i} after Adam than after GD',
+      // n = 500: a paired difference of 0.005 in mean cos², within its CI over 3 trials.
+      expected: { smoke: 'INCONCLUSIVE' },
     },
     {
       kind: 'compare', left: 'testErr_adam', relation: '<', right: 'testErr_sgd', paired: true, source: 'Fig. 3(b) text',

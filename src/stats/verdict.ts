@@ -516,8 +516,6 @@ export interface CompareOptions {
   level?: number;
   /** Pair left[i] with right[i] (same trial seeds): t interval of the differences. Needs equal lengths. */
   paired?: boolean;
-  /** Also require the CI to lie on the holding side for CONFIRMED (default false). */
-  strict?: boolean;
 }
 
 export interface CompareAssessment {
@@ -546,13 +544,14 @@ export interface CompareAssessment {
 /**
  * Compare two means. With D = mean(left) − mean(right) and margin m ≥ 0 the relation holds when
  *   '<': D < −m    '<=': D ≤ −m    '>': D > m    '>=': D ≥ m.
- * Rule:
- *   - holds at the means → CONFIRMED (with strict: only if the whole CI of D is on the
- *     holding side too, else INCONCLUSIVE);
- *   - fails at the means and the whole t interval of D (Welch, paired or one-sample; see
- *     welchDiffCI) lies on the failing side → REFUTED;
- *   - otherwise (the CI reaches the holding side, or it cannot be computed because a group
- *     has a single value) → INCONCLUSIVE.
+ * Rule, symmetric, as a slope's (its CI, not its estimate, decides):
+ *   - the whole t interval of D (Welch, paired or one-sample; see welchDiffCI) lies on the
+ *     holding side → CONFIRMED;
+ *   - the whole interval lies on the failing side → REFUTED;
+ *   - otherwise (the CI straddles the threshold, or it cannot be computed because a group
+ *     has a single value) → INCONCLUSIVE, saying on which side the means fall.
+ * (Until 2026-12-05 a relation that held at the means was CONFIRMED whatever its CI: five
+ * standard-tier comparisons had been confirmed on means their CI could not tell apart.)
  * Non-finite or missing values → INCONCLUSIVE naming the first bad value.
  */
 export function assessCompare(opts: CompareOptions): CompareAssessment {
@@ -611,26 +610,23 @@ export function assessCompare(opts: CompareOptions): CompareAssessment {
   const ciHow = `${ciText} (${how})`;
   const detail = `${means}; ${diffText}; ${ciHow}`;
 
-  if (holds) {
-    if (opts.strict) {
-      const ciHolds = ciKnown && relationHolds(ci[0], rel, t) && relationHolds(ci[1], rel, t);
-      if (!ciHolds) {
-        return {
-          ...base,
-          ci,
-          verdict: 'INCONCLUSIVE',
-          reason: `${opts.label} holds at the means (${means}; ${diffText}) but the ${ciHow} reaches the failing side of ${tS}`,
-        };
-      }
-    }
-    return { ...base, ci, verdict: 'CONFIRMED', reason: `${opts.label} holds: ${detail}` };
-  }
   if (!ciKnown) {
     return {
       ...base,
       ci,
       verdict: 'INCONCLUSIVE',
-      reason: `${opts.label} fails at the means but a group has a single value, so the uncertainty is unknown: ${detail}`,
+      reason: `${opts.label} ${holds ? 'holds' : 'fails'} at the means but a group has a single value, so the uncertainty is unknown: ${detail}`,
+    };
+  }
+  if (holds) {
+    if (relationHolds(ci[0], rel, t) && relationHolds(ci[1], rel, t)) {
+      return { ...base, ci, verdict: 'CONFIRMED', reason: `${opts.label} holds: ${detail}` };
+    }
+    return {
+      ...base,
+      ci,
+      verdict: 'INCONCLUSIVE',
+      reason: `${opts.label} holds at the means (${means}; ${diffText}) but the ${ciHow} reaches the failing side of ${tS}`,
     };
   }
   // Failing side of D: the negation of the relation; REFUTED when both CI ends are on it.

@@ -165,7 +165,8 @@ describe('compare predictions', () => {
     const { defineClaim } = await import('../../src/runner/define');
     // left = base + 0.01, right = base, with a large trial-to-trial spread in base: the two
     // groups overlap, while every paired difference is exactly +0.01. The relation holds at
-    // the means either way (CONFIRMED); the reason names the method that judged it.
+    // the means either way, but only the paired CI lies wholly above 0: Welch's straddles it
+    // (INCONCLUSIVE), the paired t interval is [0.01, 0.01] (CONFIRMED).
     const make = (paired: boolean) => ({
       def: defineClaim({
         id: paired ? 'P1' : 'P0', paper: 'T', source: 'synthetic', title: 'paired', statement: 's', expectation: 'e',
@@ -178,8 +179,8 @@ describe('compare predictions', () => {
       sourceHash: paired ? 'p1' : 'p0',
     });
     const r = await runClaims([make(false), make(true)], { tier: 'smoke', cache: new JobCache(path.join(tmp, 'c6'), false) });
-    expect(r.claims[0]!.predictions[0]!.verdict).toBe('CONFIRMED'); // holds at the means (Welch cannot refute)
-    expect(r.claims[0]!.predictions[0]!.reason).toMatch(/Welch/);
+    expect(r.claims[0]!.predictions[0]!.verdict).toBe('INCONCLUSIVE');
+    expect(r.claims[0]!.predictions[0]!.reason).toMatch(/holds at the means .* \(Welch t\) reaches the failing side of 0$/);
     expect(r.claims[1]!.predictions[0]!.verdict).toBe('CONFIRMED');
     expect(r.claims[1]!.predictions[0]!.reason).toMatch(/paired/);
   });

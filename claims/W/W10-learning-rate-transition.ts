@@ -119,6 +119,8 @@ export default defineClaim({
     {
       kind: 'transition', observable: 'wTopRatio', threshold: setting.spikeRatio, direction: 'rises', source: 'Fig. 2 (top), Fig. 18',
       label: `λ_max(W_tW_tᵀ/d) leaves the initial edge (ratio > ${setting.spikeRatio}) above a threshold η`,
+      // n = 300: 1.23–1.43 at η = 32 in all three trials, but the t interval of three values reaches 1.1.
+      expected: { smoke: 'INCONCLUSIVE' },
     },
     {
       kind: 'transition', observable: 'ckTopRatio', threshold: setting.spikeRatio, direction: 'rises', source: 'Fig. 2 (top), Fig. 19',

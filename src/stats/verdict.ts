@@ -708,6 +708,9 @@ export interface TransitionAssessment {
  *   - starts on the 'before' side (below for 'rises'), ends on the 'after' side, one crossing:
  *     CONFIRMED (REFUTED if expectedAt is given and the crossing lies outside it);
  *   - starts and ends on the sides the other way round: REFUTED;
+ *   - either of those, but the 95% t interval of the mean at the first or the last size reaches
+ *     the threshold: INCONCLUSIVE — as for a comparison, the CI decides, not the means alone
+ *     (an end with a single value, a deterministic sweep, has no interval: its mean decides);
  *   - starts on the before side and ends on the after side with several crossings: INCONCLUSIVE;
  *   - starts and ends on the same side: REFUTED if expectedAt is given and the sweep covers it,
  *     else INCONCLUSIVE (the transition may lie outside the sweep);
@@ -767,13 +770,26 @@ export function assessTransition(points: readonly TransitionPoint[], opts: Trans
   const expected = opts.expectedAt;
   const expText = expected ? ` (expected in [${fmtSig(expected[0], 4)}, ${fmtSig(expected[1], 4)}])` : '';
 
+  // The ends' t intervals, where they have one: the CI of a side must lie on that side.
+  const endsUnclear = (): string | undefined => {
+    const unclear = [first, last].flatMap((l) => {
+      const ys = byX.get(l.x)!;
+      if (ys.length < 2) return [];
+      const ci = welchDiffCI(ys, threshold);
+      const [lo, hi] = [ci.lo + threshold, ci.hi + threshold];
+      return (l.side === 'above' ? lo > threshold : hi <= threshold) ? [] : [`the 95% CI of the mean at ${at(xName, l.x)}, [${fmtSig(lo, 3)}, ${fmtSig(hi, 3)}], reaches ${thr}`];
+    });
+    return unclear.length > 0 ? unclear.join(' and ') : undefined;
+  };
   if (first.side === before && last.side === after) {
     if (crossings.length === 1) {
+      const unclear = endsUnclear();
       const crossing = crossings[0]!;
       const k = levels.findIndex((l) => l.side === after);
       const text =
         `${label} ${direction === 'rises' ? 'rises above' : 'falls below'} ${thr} between ${lvl(levels[k - 1]!)} ` +
         `and ${lvl(levels[k]!)}, crossing at ${xName}≈${fmtSig(crossing, 3)}${logX ? ' (interpolated in log ' + xName + ')' : ''}`;
+      if (unclear) return { ...res, crossing, verdict: 'INCONCLUSIVE', reason: `${text} at the means, but ${unclear}` };
       if (expected && !(crossing >= expected[0] && crossing <= expected[1])) {
         return { ...res, crossing, verdict: 'REFUTED', reason: `${text}, outside the expected [${fmtSig(expected[0], 4)}, ${fmtSig(expected[1], 4)}]` };
       }
@@ -788,11 +804,9 @@ export function assessTransition(points: readonly TransitionPoint[], opts: Trans
     };
   }
   if (first.side === after && last.side === before) {
-    return {
-      ...res,
-      verdict: 'REFUTED',
-      reason: `${label} goes the wrong way: ${lvl(first)} is ${after} ${thr} but ${lvl(last)} is ${before} it (predicted to ${verb} as ${xName} grows)`,
-    };
+    const wrong = `${label} goes the wrong way: ${lvl(first)} is ${after} ${thr} but ${lvl(last)} is ${before} it (predicted to ${verb} as ${xName} grows)`;
+    const unclear = endsUnclear();
+    return unclear ? { ...res, verdict: 'INCONCLUSIVE', reason: `${wrong} at the means, but ${unclear}` } : { ...res, verdict: 'REFUTED', reason: wrong };
   }
   const stays = first.side === before ? `stays ${before} ${thr}` : `is already ${after} ${thr} at the smallest size`;
   const range = `${at(xName, first.x)}…${fmtSig(last.x, 4)}`;

@@ -361,6 +361,23 @@ describe('assessTransition', () => {
     expect(a.reason).toContain('goes the wrong way');
   });
 
+  it('the CI of the mean at each end decides, not the mean alone: an end whose trials straddle the threshold is INCONCLUSIVE', () => {
+    // Crosses at the means (0.55 > 0.5 at n = 32), but the three trials there are 0.3, 0.9, 0.45.
+    const pts = sweep((x) => (x >= 8 ? 0.9 : 0.1)).filter((p) => p.x !== 32);
+    const straddle = [...pts, ...[0.3, 0.9, 0.45].map((y, trial) => ({ x: 32, y, trial }))];
+    const a = assessTransition(straddle, { threshold: 0.5 });
+    expect(a.verdict).toBe('INCONCLUSIVE');
+    expect(a.reason).toMatch(/^mean rises above 0\.5 between .* at the means, but the 95% CI of the mean at n=32, \[−?0\.\d+, \d\.\d+\], reaches 0\.5$/);
+    // The wrong way at the means, with the same unclear end reversed: not REFUTED either.
+    const back = straddle.map((p) => ({ ...p, y: 1 - p.y }));
+    const b = assessTransition(back, { threshold: 0.5 });
+    expect(b.verdict).toBe('INCONCLUSIVE');
+    expect(b.reason).toContain('goes the wrong way');
+    // One value per size (a deterministic sweep): no interval, the means decide.
+    const single = assessTransition([1, 2, 4, 8].map((x) => ({ x, y: x >= 4 ? 0.51 : 0.49 })), { threshold: 0.5 });
+    expect(single.verdict).toBe('CONFIRMED');
+  });
+
   it('no crossing: INCONCLUSIVE unless the sweep covers the expected location', () => {
     const flat = sweep(() => 0.1);
     const a = assessTransition(flat, { threshold: 0.5 });

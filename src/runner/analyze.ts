@@ -248,7 +248,7 @@ function judgePrediction(ctx: JudgeContext, p: Prediction, idx: number): Judged 
       const over = xs.filter((x) => x > (at[0] ?? -Infinity));
       const skipped = sides.map((k) => ({ k, g: unmeasured(k, over) })).filter((u) => u.g.length > 0);
       const text = skipped.map((u) => `'${u.k}' in ${notMeasuredText(u.g, xName, '')}`).join('; ');
-      if (at.length === 0) r = { ...r, verdict: 'INCONCLUSIVE', reason: `no ${xName} at which every trial measured ${sidesText}; not measured: ${text.replace(/^'[^']*' in /, '')}` };
+      if (at.length === 0) r = { ...r, verdict: 'INCONCLUSIVE', reason: `no ${xName} at which every trial measured ${sidesText}; not measured: ${text}` };
       else if (over.length > 0) r = { ...r, reason: `${r.reason}; at ${xName} = ${fmt(at[0]!)}, the largest ${xName} at which every trial measured ${sidesText}; passed over: ${text}` };
     }
     const nm = sides.map((k) => ({ k, g: unmeasured(k, at) })).filter((u) => u.g.length > 0);

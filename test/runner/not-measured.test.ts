@@ -168,7 +168,7 @@ describe('analysis', () => {
     // No size measured in every trial: INCONCLUSIVE, with the reason.
     const none = await at(['100/0', '200/1', '400/2', '800/3']);
     expect(none.verdict).toBe('INCONCLUSIVE');
-    expect(none.reason).toMatch(/no n at which every trial measured 'a'; not measured: 1 of 4 trials at n = 100: /);
+    expect(none.reason).toMatch(/no n at which every trial measured 'a'; not measured: 'a' in 1 of 4 trials at n = 100: /);
     // Nothing diverges: the same comparison as at 'largest', and no word of it.
     const all = await at([]);
     const largest = pred(measured.claims[0]!, 'compare');

@@ -61,7 +61,8 @@ export default defineClaim({
     {
       kind: 'slope≤' as const, observable: `discTrain_${a}`, exponent: 0, tol: 0, source: 'Theorem D.1 (training points)',
       label: `sup_{t≤T} (1/n)‖f_t − f^lin_t‖² (${a}) falls as d grows: slope ≤ 0`,
-      // Rising at c_n = 1, REFUTED there; at c_n = 4 erf falls (CONFIRMED) and relu is flat within its CI (see note).
+      // Rising at c_n = 1, REFUTED there; at c_n = 4 erf falls (CONFIRMED) and relu is flat within its CI up to
+      // d = 128; at the paper tier (d up to 512) relu falls too at c_n = 4 (CONFIRMED, the default; see note).
       ...(a === 'relu' ? { expected: { smoke: 'INCONCLUSIVE' as const, standard: 'INCONCLUSIVE' as const } } : {}),
     },
     {

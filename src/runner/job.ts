@@ -7,7 +7,7 @@ import { type ClaimDefinition, type JobOutput, type Tier, resolvedSetting } from
 import { rngFor, streamKey } from '../random';
 import type { JobRecord } from './results';
 import { constantSuffix, renameOutput } from './constants';
-import { withTrainingCheckpoints } from '../train/checkpoints';
+import { earlierAttemptsCost, withTrainingCheckpoints } from '../train/checkpoints';
 
 /** Everything a worker needs to run a job (plain data: it crosses process boundaries). */
 export interface JobSpec {
@@ -86,11 +86,13 @@ export async function runJob(def: ClaimDefinition, spec: JobSpec): Promise<JobRe
   // The baseline's stream at every constant (common random numbers; src/runner/constants.ts).
   const seedKey = seedKeyOf(spec.rootSeed, spec.claimId, spec.x, spec.trial);
   const at = k ? { constant: spec.constant! } : {};
-  const t0 = performance.now();
+  // A job resumed from training checkpoints adds what its earlier attempts had spent at their last save.
+  const before = spec.checkpointDir ? earlierAttemptsCost(spec.checkpointDir) : { cpuMs: 0, wallMs: 0 };
+  const t0 = performance.now() - before.wallMs;
   // CPU time of this process (all its threads) over the job: unlike the wall time, it does not
   // grow when other work shares the machine, so `plan` calibrates on it when it is there.
   const c0 = process.cpuUsage();
-  const cpuMs = () => { const c = process.cpuUsage(c0); return (c.user + c.system) / 1000; };
+  const cpuMs = () => { const c = process.cpuUsage(c0); return before.cpuMs + (c.user + c.system) / 1000; };
   try {
     const setting = resolvedSetting(def, spec.tier);
     const runIt = () => def.run({

@@ -128,10 +128,39 @@ export function checkpointProgress(dir: string): (CheckpointProgress & { run: nu
   return out.sort((a, b) => a.run - b.run);
 }
 
+/** CPU and wall time (ms) a job's earlier attempts had spent at their last save. */
+export interface AttemptCost {
+  cpuMs: number;
+  wallMs: number;
+}
+
+/** Beside the saves: what the job's attempts had cost at the last save (a resumed job adds it to its own time). */
+const COST_FILE = 'cost.json';
+
+/**
+ * What the earlier attempts of the job whose folder this is had spent at their last save
+ * (zeros when none saved, or the file is unreadable). A job resumed after a kill then records
+ * its whole cost, not only its last attempt's: the work after the last save, lost with the
+ * kill, is not counted, and the work the rerun repeats before resuming is, once.
+ */
+export function earlierAttemptsCost(dir: string): AttemptCost {
+  try {
+    const c = JSON.parse(readFileSync(path.join(dir, COST_FILE), 'utf8')) as Partial<AttemptCost>;
+    if (Number.isFinite(c.cpuMs) && Number.isFinite(c.wallMs)) return { cpuMs: c.cpuMs!, wallMs: c.wallMs! };
+  } catch {
+    // No save yet, or a file being replaced: count nothing.
+  }
+  return { cpuMs: 0, wallMs: 0 };
+}
+
 interface Scope {
   dir: string;
   next: number;
   everyMs: number;
+  /** The earlier attempts' cost, and where this attempt's CPU and wall clocks started. */
+  before: AttemptCost;
+  cpu0: NodeJS.CpuUsage;
+  wall0: number;
 }
 
 const scope = new AsyncLocalStorage<Scope>();
@@ -141,14 +170,23 @@ const scope = new AsyncLocalStorage<Scope>();
  * awaited) takes the next file, train-0.ckpt, train-1.ckpt, …
  */
 export function withTrainingCheckpoints<T>(dir: string, fn: () => T, everyMs = checkpointIntervalMs()): T {
-  return scope.run({ dir, next: 0, everyMs }, fn);
+  return scope.run({ dir, next: 0, everyMs, before: earlierAttemptsCost(dir), cpu0: process.cpuUsage(), wall0: performance.now() }, fn);
 }
 
 /** The next run's checkpoint in the current job's folder (advances the ordinal), or none outside one. */
 export function nextTrainingCheckpoint(): TrainCheckpoint | undefined {
   const s = scope.getStore();
   if (!s) return undefined;
-  return fileCheckpoint(path.join(s.dir, `train-${s.next++}.ckpt`), s.everyMs);
+  const file = fileCheckpoint(path.join(s.dir, `train-${s.next++}.ckpt`), s.everyMs);
+  return {
+    ...file,
+    save(state) {
+      file.save(state);
+      const u = process.cpuUsage(s.cpu0);
+      const cost: AttemptCost = { cpuMs: s.before.cpuMs + (u.user + u.system) / 1000, wallMs: s.before.wallMs + performance.now() - s.wall0 };
+      writeFileAtomic(path.join(s.dir, COST_FILE), JSON.stringify(cost));
+    },
+  };
 }
 
 export function removeTrainingCheckpoints(dir: string): void {

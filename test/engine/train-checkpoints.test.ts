@@ -21,6 +21,7 @@ import {
   type TrainCheckpoint,
   checkpointProgress,
   fileCheckpoint,
+  earlierAttemptsCost,
   withTrainingCheckpoints,
 } from '../../src/train/checkpoints';
 import { type Observer, type TrainConfig, type TrainOutcome, type TrainableNet, train } from '../../src/train/train';
@@ -225,13 +226,25 @@ describe("a job's runs: one file each, in call order", () => {
     const dir = path.join(tmp, 'job');
     const whole = job(undefined);
     expect(() => withTrainingCheckpoints(dir, () => job(5), 0)).toThrow(Killed);
-    expect(readdirSync(dir).sort()).toEqual(['train-0.ckpt', 'train-0.ckpt.json', 'train-1.ckpt', 'train-1.ckpt.json']);
+    expect(readdirSync(dir).sort()).toEqual(['cost.json', 'train-0.ckpt', 'train-0.ckpt.json', 'train-1.ckpt', 'train-1.ckpt.json']);
+    // What the killed attempt had spent at its last save: a rerun adds it to its own time.
+    const first = earlierAttemptsCost(dir);
+    expect(first.cpuMs).toBeGreaterThan(0);
+    expect(first.wallMs).toBeGreaterThan(0);
     // The sidecars say how far each run got (what `plan` reports): the first finished, the second saved after step 4.
     expect(checkpointProgress(dir)).toMatchObject([{ run: 0, done: true, step: 8, maxSteps: 8 }, { run: 1, done: false, step: 4, maxSteps: 9 }]);
     const again = withTrainingCheckpoints(dir, () => job(undefined), 0);
     expect(sameBits(again.a, whole.a)).toBe(true);
     expect(sameBits(again.b, whole.b)).toBe(true);
     expect(again.steps).toEqual(whole.steps);
+    // The rerun's saves carry the first attempt's cost forward and add its own.
+    const both = earlierAttemptsCost(dir);
+    expect(both.cpuMs).toBeGreaterThan(first.cpuMs);
+    expect(both.wallMs).toBeGreaterThan(first.wallMs);
+    // No folder, or an unreadable file: nothing earlier.
+    expect(earlierAttemptsCost(path.join(tmp, 'none'))).toEqual({ cpuMs: 0, wallMs: 0 });
+    writeFileSync(path.join(dir, 'cost.json'), '{"cpuMs": "x"');
+    expect(earlierAttemptsCost(dir)).toEqual({ cpuMs: 0, wallMs: 0 });
   });
 
   it('outside a job, train() saves nothing', () => {

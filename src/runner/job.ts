@@ -7,7 +7,7 @@ import { type ClaimDefinition, type JobOutput, type Tier, resolvedSetting } from
 import { rngFor, streamKey } from '../random';
 import type { JobRecord } from './results';
 import { constantSuffix, renameOutput } from './constants';
-import { earlierAttemptsCost, withTrainingCheckpoints } from '../train/checkpoints';
+import { earlierAttemptsCost, jobClock, withTrainingCheckpoints } from '../train/checkpoints';
 
 /** Everything a worker needs to run a job (plain data: it crosses process boundaries). */
 export interface JobSpec {
@@ -86,13 +86,12 @@ export async function runJob(def: ClaimDefinition, spec: JobSpec): Promise<JobRe
   // The baseline's stream at every constant (common random numbers; src/runner/constants.ts).
   const seedKey = seedKeyOf(spec.rootSeed, spec.claimId, spec.x, spec.trial);
   const at = k ? { constant: spec.constant! } : {};
-  // A job resumed from training checkpoints adds what its earlier attempts had spent at their last save.
-  const before = spec.checkpointDir ? earlierAttemptsCost(spec.checkpointDir) : { cpuMs: 0, wallMs: 0 };
-  const t0 = performance.now() - before.wallMs;
-  // CPU time of this process (all its threads) over the job: unlike the wall time, it does not
-  // grow when other work shares the machine, so `plan` calibrates on it when it is there.
-  const c0 = process.cpuUsage();
-  const cpuMs = () => { const c = process.cpuUsage(c0); return before.cpuMs + (c.user + c.system) / 1000; };
+  // The job's wall and CPU time (all threads of this process); CPU time does not grow when other
+  // work shares the machine, so `plan` calibrates on it when it is there. A job resumed from
+  // training checkpoints starts on what its earlier attempts had spent at their last save, and
+  // its saves carry the same clock forward.
+  const clock = jobClock(spec.checkpointDir ? earlierAttemptsCost(spec.checkpointDir) : undefined);
+  const spent = () => { const c = clock(); return { ms: c.wallMs, cpuMs: c.cpuMs }; };
   try {
     const setting = resolvedSetting(def, spec.tier);
     const runIt = () => def.run({
@@ -104,14 +103,14 @@ export async function runJob(def: ClaimDefinition, spec: JobSpec): Promise<JobRe
       rng: rngFor(spec.rootSeed, spec.claimId, spec.x, spec.trial),
       keepDetail: spec.keepDetail,
     });
-    const out = await (spec.checkpointDir ? withTrainingCheckpoints(spec.checkpointDir, runIt) : runIt());
+    const out = await (spec.checkpointDir ? withTrainingCheckpoints(spec.checkpointDir, runIt, undefined, clock) : runIt());
     const valid = validateOutput(def, out, where);
     const output = k ? renameOutput(valid, constantSuffix(k.symbol, spec.constant!)) : valid;
-    return { x: spec.x, trial: spec.trial, ...at, key: spec.key, seedKey, status: 'ok', cached: false, ms: performance.now() - t0, cpuMs: cpuMs(), output };
+    return { x: spec.x, trial: spec.trial, ...at, key: spec.key, seedKey, status: 'ok', cached: false, ...spent(), output };
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
     return {
-      x: spec.x, trial: spec.trial, ...at, key: spec.key, seedKey, status: 'failed', cached: false, ms: performance.now() - t0, cpuMs: cpuMs(),
+      x: spec.x, trial: spec.trial, ...at, key: spec.key, seedKey, status: 'failed', cached: false, ...spent(),
       error: msg.includes(spec.claimId) ? msg : `${where}: ${msg}`,
     };
   }

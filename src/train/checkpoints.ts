@@ -153,24 +153,38 @@ export function earlierAttemptsCost(dir: string): AttemptCost {
   return { cpuMs: 0, wallMs: 0 };
 }
 
+/**
+ * A job's cost so far: what its earlier attempts had spent (`before`) plus this attempt's CPU
+ * (all threads of this process) and wall time since the clock was made.
+ */
+export function jobClock(before: AttemptCost = { cpuMs: 0, wallMs: 0 }): () => AttemptCost {
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  return () => {
+    const u = process.cpuUsage(cpu0);
+    return { cpuMs: before.cpuMs + (u.user + u.system) / 1000, wallMs: before.wallMs + performance.now() - wall0 };
+  };
+}
+
 interface Scope {
   dir: string;
   next: number;
   everyMs: number;
-  /** The earlier attempts' cost, and where this attempt's CPU and wall clocks started. */
-  before: AttemptCost;
-  cpu0: NodeJS.CpuUsage;
-  wall0: number;
+  /** The job's cost so far, written beside each save. */
+  cost: () => AttemptCost;
 }
 
 const scope = new AsyncLocalStorage<Scope>();
 
 /**
  * Runs fn with the job's checkpoint folder: each train() call inside it (synchronous or
- * awaited) takes the next file, train-0.ckpt, train-1.ckpt, …
+ * awaited) takes the next file, train-0.ckpt, train-1.ckpt, … `cost` is the job's clock (the
+ * runner's, started on the earlier attempts' cost; by default one started here on it).
  */
-export function withTrainingCheckpoints<T>(dir: string, fn: () => T, everyMs = checkpointIntervalMs()): T {
-  return scope.run({ dir, next: 0, everyMs, before: earlierAttemptsCost(dir), cpu0: process.cpuUsage(), wall0: performance.now() }, fn);
+export function withTrainingCheckpoints<T>(
+  dir: string, fn: () => T, everyMs = checkpointIntervalMs(), cost: () => AttemptCost = jobClock(earlierAttemptsCost(dir)),
+): T {
+  return scope.run({ dir, next: 0, everyMs, cost }, fn);
 }
 
 /** The next run's checkpoint in the current job's folder (advances the ordinal), or none outside one. */
@@ -182,9 +196,7 @@ export function nextTrainingCheckpoint(): TrainCheckpoint | undefined {
     ...file,
     save(state) {
       file.save(state);
-      const u = process.cpuUsage(s.cpu0);
-      const cost: AttemptCost = { cpuMs: s.before.cpuMs + (u.user + u.system) / 1000, wallMs: s.before.wallMs + performance.now() - s.wall0 };
-      writeFileAtomic(path.join(s.dir, COST_FILE), JSON.stringify(cost));
+      writeFileAtomic(path.join(s.dir, COST_FILE), JSON.stringify(s.cost()));
     },
   };
 }

@@ -228,9 +228,12 @@ function judgePrediction(ctx: JudgeContext, p: Prediction, idx: number): Judged 
     const sides = [p.left, ...(typeof p.right === 'string' && p.right !== p.left ? [p.right] : [])];
     // 'largestMeasured': a size where some trial could not measure a side (a diverged run has
     // no trained network) is passed over, not judged on the trials that survived it.
-    const complete = xs.filter((x) => okJobs.filter((j) => j.x === x).every((j) => sides.every((k) => has(j, k))));
+    const largestMeasured = () => {
+      const complete = xs.filter((x) => okJobs.every((j) => j.x !== x || sides.every((k) => has(j, k))));
+      return complete.length > 0 ? [Math.max(...complete)] : [];
+    };
     const at = p.at === undefined || p.at === 'largest' ? [Math.max(...xs)]
-      : p.at === 'largestMeasured' ? (complete.length > 0 ? [Math.max(...complete)] : [])
+      : p.at === 'largestMeasured' ? largestMeasured()
       : p.at === 'all' ? xs : [p.at];
     const sel = okJobs.filter((j) => at.includes(j.x));
     const pairedRight = p.paired && typeof p.right === 'string' ? p.right : undefined;
